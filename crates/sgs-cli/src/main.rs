@@ -1,0 +1,237 @@
+//! `sgs`: run the SGS app, load the demo district, import and export district data.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use sgs_domain::{DistrictId, Role, SchoolYear};
+use sgs_import::FileKind;
+
+#[derive(Parser)]
+#[command(
+    name = "sgs",
+    version,
+    about = "SGS: run a System of Great Schools strategy end to end"
+)]
+struct Cli {
+    /// Database URL: sqlite://path/to/sgs.db or postgres://user@host/db. Default: SQLite in --data-dir.
+    #[arg(long, global = true, env = "SGS_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Directory for the embedded SQLite database.
+    #[arg(long, global = true, env = "SGS_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create or refresh the demo district (Riverbend ISD) and serve it, printing the URL and accounts.
+    Demo {
+        /// Address to listen on; port 0 picks a free port.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Load the demo and print the accounts, but do not serve.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Serve the app.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Import district data files. Every file is read and checked before anything is written;
+    /// one bad value refuses the whole import.
+    #[command(after_long_help = import_help())]
+    Import {
+        /// TEA district id (six digits, e.g. 015907); rows of other districts are skipped.
+        #[arg(long)]
+        district: String,
+        /// Kind of every file; detected from the header when omitted.
+        #[arg(long, value_parser = parse_kind)]
+        kind: Option<FileKind>,
+        /// School year for templates whose rows have no year column (e.g. 2022-2023).
+        #[arg(long)]
+        year: Option<String>,
+        /// District name as in the boundary file, e.g. "San Antonio Independent School District".
+        #[arg(long)]
+        district_name: Option<String>,
+        /// Files to import.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Write a district's whole data as a CSV/GeoJSON bundle that `sgs import` reads back.
+    Export {
+        /// TEA district id.
+        #[arg(long)]
+        district: String,
+        /// Directory to write into.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Create or update an account. The password is read from SGS_PASSWORD.
+    User {
+        /// Login email.
+        #[arg(long)]
+        email: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// Role: state_admin, admin, analyst, enrollment, reviewer, partner or family.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// District the account belongs to (not for state_admin).
+        #[arg(long)]
+        district: Option<String>,
+    },
+}
+
+fn parse_kind(value: &str) -> Result<FileKind, String> {
+    FileKind::parse(value).ok_or_else(|| {
+        let codes: Vec<&str> = FileKind::all().iter().map(|k| k.code()).collect();
+        format!(
+            "unknown kind {value:?}; expected one of {}",
+            codes.join(", ")
+        )
+    })
+}
+
+fn parse_role(value: &str) -> Result<Role, String> {
+    Role::parse(value).ok_or_else(|| {
+        let codes: Vec<&str> = Role::all().iter().map(|r| r.code()).collect();
+        format!(
+            "unknown role {value:?}; expected one of {}",
+            codes.join(", ")
+        )
+    })
+}
+
+fn import_help() -> String {
+    let mut help = String::from("File kinds (--kind):\n");
+    for kind in FileKind::all() {
+        help.push_str(&format!("  {:<26} {}\n", kind.code(), kind.description()));
+    }
+    help.push_str(
+        "\nExample, San Antonio ISD from the published TEA files:\n  sgs import --district 015907 \
+         --district-name \"San Antonio Independent School District\" \\\n    \
+         tea_askted_directory_2019.csv tea_campus_enrollment_by_grade_2019_2023.csv \\\n    \
+         tea_campus_ratings_2019_CAMPRATE.csv tea_campus_accountability_2021_22.csv \\\n    \
+         nces_ccd_tx_schools_2013_14_latlon.csv tx_school_districts_2016.geojson\n\n\
+         Formats: docs/data-formats.md",
+    );
+    help
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let store = sgs_cli::open_store(cli.database_url.as_deref(), &cli.data_dir).await?;
+
+    match cli.command {
+        Command::Demo { addr, no_serve } => {
+            sgs_cli::load_demo(&store).await?;
+            println!(
+                "Demo district loaded: {} ({})",
+                sgs_demo::DEMO_DISTRICT_NAME,
+                sgs_demo::DEMO_DISTRICT_ID
+            );
+            println!("Accounts (password for all: {}):", sgs_cli::DEMO_PASSWORD);
+            for (email, _, role) in sgs_cli::demo_accounts() {
+                println!("  {email:<32} {}", role.label());
+            }
+            if !no_serve {
+                serve(store, addr).await?;
+            }
+        }
+        Command::Serve { addr } => serve(store, addr).await?,
+        Command::Migrate => println!("Database is at the latest schema."),
+        Command::Import {
+            district,
+            kind,
+            year,
+            district_name,
+            files,
+        } => {
+            let request = sgs_cli::ImportRequest {
+                district: DistrictId::parse(&district).context("--district")?,
+                files,
+                kind,
+                school_year: year
+                    .as_deref()
+                    .map(SchoolYear::parse)
+                    .transpose()
+                    .context("--year")?,
+                district_name,
+                actor: "cli".into(),
+            };
+            let results = sgs_cli::import(&store, &request).await?;
+            for (batch, report) in results {
+                println!(
+                    "{}: {} ({} rows; {} campus-years, {} campuses created)",
+                    batch.file,
+                    batch.kind.code(),
+                    batch.rows,
+                    report.campus_years,
+                    report.campuses_created
+                );
+            }
+        }
+        Command::Export { district, out } => {
+            for file in sgs_cli::export(&store, &district, &out).await? {
+                println!("{}", file.display());
+            }
+        }
+        Command::User {
+            email,
+            name,
+            role,
+            district,
+        } => {
+            let password =
+                std::env::var("SGS_PASSWORD").context("set the password in SGS_PASSWORD")?;
+            if password.len() < 12 {
+                anyhow::bail!("password too short: expected at least 12 characters");
+            }
+            if role != Role::StateAdmin && district.is_none() {
+                anyhow::bail!("--district is required for role {}", role.code());
+            }
+            let hash = sgs_web::auth::hash_password(&password);
+            let id = store
+                .upsert_user(district.as_deref(), &email, &name, role, &hash)
+                .await?;
+            store
+                .audit(
+                    district.as_deref(),
+                    "cli",
+                    "upsert_user",
+                    &format!("user:{id}"),
+                    None,
+                    Some(serde_json::json!({"email": email, "role": role.code()})),
+                )
+                .await?;
+            println!("account {email} ({}) saved", role.code());
+        }
+    }
+    Ok(())
+}
+
+async fn serve(store: sgs_store::Store, addr: SocketAddr) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("Failed to listen on {addr}"))?;
+    let local = listener.local_addr()?;
+    println!("SGS is running at http://{local}/  (Ctrl-C to stop)");
+    sgs_web::serve_on(store, listener).await?;
+    Ok(())
+}

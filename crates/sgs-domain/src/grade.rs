@@ -1,0 +1,165 @@
+//! Grades (EE, PK, K, 1–12) and grade bands.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A grade level as TEA reports it. Ordered from early education to grade 12.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Grade {
+    /// Early education (children under pre-kindergarten age receiving services).
+    EE,
+    /// Pre-kindergarten.
+    PK,
+    /// Kindergarten.
+    K,
+    /// Grades 1 to 12.
+    G(u8),
+}
+
+impl Grade {
+    /// Every grade in order.
+    pub fn all() -> Vec<Grade> {
+        let mut grades = vec![Grade::EE, Grade::PK, Grade::K];
+        grades.extend((1..=12).map(Grade::G));
+        grades
+    }
+
+    /// Parses the spellings found in TEA and SGS files: `EE`, `PK`, `K`, `KG`, `KN`, `1`, `01`,
+    /// `G01`, `12`.
+    pub fn parse(value: &str) -> Option<Grade> {
+        let upper = value.trim().to_ascii_uppercase();
+        let bare = upper
+            .strip_prefix('G')
+            .filter(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
+            .unwrap_or(&upper);
+        match bare {
+            "EE" | "GEE" => Some(Grade::EE),
+            "PK" | "GPK" => Some(Grade::PK),
+            "K" | "KG" | "KN" | "GK" | "GKN" | "00" => Some(Grade::K),
+            digits => match digits.parse::<u8>() {
+                Ok(n @ 1..=12) => Some(Grade::G(n)),
+                _ => None,
+            },
+        }
+    }
+
+    /// A position from 0 (EE) to 14 (grade 12), used to compare and step through grades.
+    pub fn index(self) -> u8 {
+        match self {
+            Grade::EE => 0,
+            Grade::PK => 1,
+            Grade::K => 2,
+            Grade::G(n) => 2 + n,
+        }
+    }
+
+    /// The grade at a position from [`Grade::index`].
+    pub fn from_index(index: u8) -> Option<Grade> {
+        match index {
+            0 => Some(Grade::EE),
+            1 => Some(Grade::PK),
+            2 => Some(Grade::K),
+            3..=14 => Some(Grade::G(index - 2)),
+            _ => None,
+        }
+    }
+
+    /// The short code used in SGS files and the database: `EE`, `PK`, `K`, `1` … `12`.
+    pub fn code(self) -> String {
+        match self {
+            Grade::EE => "EE".into(),
+            Grade::PK => "PK".into(),
+            Grade::K => "K".into(),
+            Grade::G(n) => n.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for Grade {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.code())
+    }
+}
+
+/// A named, inclusive range of grades, such as K–5. A district configures its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GradeBand {
+    /// The band's label, for example `K-5`.
+    pub name: String,
+    /// The lowest grade in the band.
+    pub low: Grade,
+    /// The highest grade in the band.
+    pub high: Grade,
+}
+
+impl GradeBand {
+    /// A band from `low` to `high`, named after them.
+    pub fn new(low: Grade, high: Grade) -> Self {
+        Self {
+            name: format!("{low}-{high}"),
+            low,
+            high,
+        }
+    }
+
+    /// The default bands: K–5, 6–8, 9–12.
+    pub fn defaults() -> Vec<GradeBand> {
+        vec![
+            GradeBand::new(Grade::K, Grade::G(5)),
+            GradeBand::new(Grade::G(6), Grade::G(8)),
+            GradeBand::new(Grade::G(9), Grade::G(12)),
+        ]
+    }
+
+    /// Whether the band holds `grade`.
+    pub fn contains(&self, grade: Grade) -> bool {
+        self.low <= grade && grade <= self.high
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_tea_spellings() {
+        let cases = [
+            ("EE", Some(Grade::EE)),
+            ("GPK", Some(Grade::PK)),
+            ("KG", Some(Grade::K)),
+            ("GKN", Some(Grade::K)),
+            ("01", Some(Grade::G(1))),
+            ("G12", Some(Grade::G(12))),
+            ("9", Some(Grade::G(9))),
+            ("13", None),
+            ("0", None),
+            ("G", None),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(Grade::parse(input), expected, "parsing {input:?}");
+        }
+    }
+
+    #[test]
+    fn grades_order_and_step() {
+        let all = Grade::all();
+        assert_eq!(all.len(), 15);
+        assert!(all.windows(2).all(|w| w[0] < w[1]));
+        for grade in all {
+            assert_eq!(Grade::from_index(grade.index()), Some(grade));
+            assert_eq!(Grade::parse(&grade.code()), Some(grade));
+        }
+    }
+
+    #[test]
+    fn default_bands_cover_k_to_12_once() {
+        let bands = GradeBand::defaults();
+        for grade in Grade::all() {
+            let holding = bands.iter().filter(|b| b.contains(grade)).count();
+            let expected = usize::from(grade >= Grade::K);
+            assert_eq!(holding, expected, "grade {grade}");
+        }
+        assert_eq!(bands[0].name, "K-5");
+    }
+}

@@ -1,0 +1,167 @@
+//! Server-rendered SVG charts. Each chart names itself for screen readers and sits beside a
+//! table of the same numbers.
+
+use maud::{html, Markup, PreEscaped};
+
+const WIDTH: f64 = 640.0;
+const HEIGHT: f64 = 260.0;
+const LEFT: f64 = 56.0;
+const RIGHT: f64 = 16.0;
+const TOP: f64 = 16.0;
+const BOTTOM: f64 = 40.0;
+
+/// A "nice" upper bound for an axis: 1, 2, 2.5 or 5 times a power of ten.
+pub fn nice_max(value: f64) -> f64 {
+    if value <= 0.0 {
+        return 1.0;
+    }
+    let magnitude = 10f64.powf(value.log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0]
+        .into_iter()
+        .map(|step| step * magnitude)
+        .find(|candidate| *candidate >= value)
+        .unwrap_or(10.0 * magnitude)
+}
+
+/// A line chart of values over labelled points. `None` values leave a gap in the line: a year
+/// without data is not a zero.
+pub fn line_chart(label: &str, points: &[(String, Option<f64>)], unit: &str) -> Markup {
+    let max = nice_max(points.iter().filter_map(|(_, v)| *v).fold(0.0, f64::max));
+    let plot_w = WIDTH - LEFT - RIGHT;
+    let plot_h = HEIGHT - TOP - BOTTOM;
+    let step = if points.len() > 1 {
+        plot_w / (points.len() - 1) as f64
+    } else {
+        0.0
+    };
+    let x = |i: usize| LEFT + step * i as f64 + if points.len() == 1 { plot_w / 2.0 } else { 0.0 };
+    let y = |v: f64| TOP + plot_h * (1.0 - v / max);
+
+    // Consecutive known points form one segment; a missing value breaks the line.
+    let mut segments: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+    for (i, (_, value)) in points.iter().enumerate() {
+        match value {
+            Some(v) => segments.last_mut().unwrap().push((x(i), y(*v))),
+            None => segments.push(Vec::new()),
+        }
+    }
+    let paths: Vec<String> = segments
+        .iter()
+        .filter(|s| s.len() > 1)
+        .map(|s| {
+            s.iter()
+                .map(|(px, py)| format!("{px:.1},{py:.1}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let ticks = [0.0, 0.25, 0.5, 0.75, 1.0].map(|f| f * max);
+
+    html! {
+        figure class="chart" {
+            svg viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } role="img" aria-label=(label) xmlns="http://www.w3.org/2000/svg" {
+                title { (label) }
+                @for tick in ticks {
+                    line x1=(LEFT) x2=(WIDTH - RIGHT) y1=(y(tick)) y2=(y(tick)) class="grid" {}
+                    text x=(LEFT - 6.0) y=(y(tick) + 4.0) text-anchor="end" class="axis" { (format_number(tick)) (unit) }
+                }
+                @for path in &paths {
+                    polyline points=(path) class="series" fill="none" {}
+                }
+                @for (i, (name, value)) in points.iter().enumerate() {
+                    @if let Some(v) = value {
+                        circle cx=(x(i)) cy=(y(*v)) r="4" class="dot" { title { (name) ": " (format_number(*v)) (unit) } }
+                    }
+                    text x=(x(i)) y=(HEIGHT - 12.0) text-anchor="middle" class="axis" { (name) }
+                }
+            }
+        }
+    }
+}
+
+/// Horizontal bars, one per labelled value, with the value written at the bar's end.
+pub fn bar_chart(label: &str, bars: &[(String, f64, &str)]) -> Markup {
+    let max = nice_max(bars.iter().map(|(_, v, _)| *v).fold(0.0, f64::max));
+    let row = 30.0;
+    let height = TOP + row * bars.len() as f64 + 8.0;
+    let left = 140.0;
+    let plot_w = WIDTH - left - 70.0;
+    html! {
+        figure class="chart" {
+            svg viewBox={ "0 0 " (WIDTH) " " (height) } role="img" aria-label=(label) xmlns="http://www.w3.org/2000/svg" {
+                title { (label) }
+                @for (i, (name, value, class)) in bars.iter().enumerate() {
+                    @let top = TOP + row * i as f64;
+                    text x=(left - 8.0) y=(top + 18.0) text-anchor="end" class="axis" { (name) }
+                    rect x=(left) y=(top + 4.0) width=(format!("{:.1}", plot_w * value / max)) height="20" class=(class) {}
+                    text x=(left + plot_w * value / max + 6.0) y=(top + 18.0) class="axis" { (format_number(*value)) }
+                }
+            }
+        }
+    }
+}
+
+/// Thousands separators for whole numbers, one decimal otherwise.
+pub fn format_number(value: f64) -> String {
+    if value.fract().abs() > 1e-9 {
+        return format!("{value:.1}");
+    }
+    let digits = format!("{}", value.abs() as u64);
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if value < 0.0 {
+        out.insert(0, '-');
+    }
+    out
+}
+
+/// Marks up nothing; used where a chart has no data.
+pub fn empty() -> Markup {
+    PreEscaped(String::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_axis_maximum() {
+        let cases = [
+            (0.0, 1.0),
+            (7.0, 10.0),
+            (42_000.0, 50_000.0),
+            (1_800.0, 2_000.0),
+            (230.0, 250.0),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(nice_max(value), expected, "{value}");
+        }
+    }
+
+    #[test]
+    fn numbers_get_separators() {
+        assert_eq!(format_number(45_210.0), "45,210");
+        assert_eq!(format_number(999.0), "999");
+        assert_eq!(format_number(62.57), "62.6");
+    }
+
+    #[test]
+    fn missing_years_break_the_line() {
+        let points = vec![
+            ("2019".to_string(), Some(10.0)),
+            ("2020".to_string(), Some(12.0)),
+            ("2021".to_string(), None),
+            ("2022".to_string(), Some(11.0)),
+            ("2023".to_string(), Some(13.0)),
+        ];
+        let svg = line_chart("Enrollment", &points, "").into_string();
+        assert_eq!(svg.matches("<polyline").count(), 2, "{svg}");
+        assert_eq!(svg.matches("<circle").count(), 4);
+        assert!(svg.contains("aria-label=\"Enrollment\""));
+    }
+}

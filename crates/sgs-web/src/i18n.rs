@@ -1,0 +1,194 @@
+//! English and Spanish messages. Every family-facing string lives here in both languages; a
+//! test fails when a key lacks either.
+
+use serde::Serialize;
+
+/// A supported language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Lang {
+    /// English.
+    En,
+    /// Spanish.
+    Es,
+}
+
+impl Lang {
+    /// The BCP 47 code used in `lang` attributes and the `lang` cookie.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Es => "es",
+        }
+    }
+
+    /// Parses a code; anything else is `None`.
+    pub fn parse(value: &str) -> Option<Lang> {
+        match value.trim().get(..2)?.to_ascii_lowercase().as_str() {
+            "en" => Some(Lang::En),
+            "es" => Some(Lang::Es),
+            _ => None,
+        }
+    }
+
+    /// The first supported language in an `Accept-Language` header.
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        header
+            .split(',')
+            .find_map(|part| Lang::parse(part.split(';').next()?))
+    }
+
+    /// The message for `key` in this language; an unknown key shows itself so it is noticed.
+    pub fn t(self, key: &str) -> &'static str {
+        match MESSAGES.iter().find(|(k, _, _)| *k == key) {
+            Some((_, en, es)) => match self {
+                Lang::En => en,
+                Lang::Es => es,
+            },
+            None => {
+                debug_assert!(false, "missing message {key}");
+                "?"
+            }
+        }
+    }
+}
+
+/// (key, English, Spanish).
+pub const MESSAGES: &[(&str, &str, &str)] = &[
+    ("app.name", "System of Great Schools", "Sistema de Grandes Escuelas"),
+    ("nav.skip", "Skip to main content", "Saltar al contenido principal"),
+    ("nav.main", "Main navigation", "Navegación principal"),
+    ("nav.overview", "Overview", "Resumen"),
+    ("nav.campuses", "Schools", "Escuelas"),
+    ("nav.lever1", "Goals & planning", "Metas y planificación"),
+    ("nav.lever2", "Great options", "Grandes opciones"),
+    ("nav.lever3", "Find a school", "Buscar una escuela"),
+    ("nav.lever4", "Office of Innovation", "Oficina de Innovación"),
+    ("nav.assessment", "Self-assessment", "Autoevaluación"),
+    ("nav.data", "Data", "Datos"),
+    ("nav.audit", "Audit log", "Registro de auditoría"),
+    ("nav.compare", "Compare districts", "Comparar distritos"),
+    ("nav.login", "Sign in", "Iniciar sesión"),
+    ("nav.logout", "Sign out", "Cerrar sesión"),
+    ("nav.language", "Language", "Idioma"),
+    ("nav.districts", "Districts", "Distritos"),
+    ("lang.other", "Español", "English"),
+    ("login.title", "Sign in", "Iniciar sesión"),
+    ("login.email", "Email", "Correo electrónico"),
+    ("login.password", "Password", "Contraseña"),
+    ("login.submit", "Sign in", "Entrar"),
+    ("login.failed", "Email or password is not correct.", "El correo o la contraseña no son correctos."),
+    ("login.limited", "Too many attempts. Try again in 15 minutes.", "Demasiados intentos. Inténtelo de nuevo en 15 minutos."),
+    ("overview.title", "District overview", "Resumen del distrito"),
+    ("overview.students", "Students enrolled", "Estudiantes inscritos"),
+    ("overview.campuses", "Schools", "Escuelas"),
+    ("overview.quality_share", "Students in A- or B-rated schools", "Estudiantes en escuelas con calificación A o B"),
+    ("overview.latest_year", "School year", "Año escolar"),
+    ("overview.trend", "Enrollment by school year", "Inscripción por año escolar"),
+    ("overview.ratings", "Schools by rating", "Escuelas por calificación"),
+    ("campuses.title", "Schools", "Escuelas"),
+    ("campuses.filter", "Filter schools", "Filtrar escuelas"),
+    ("campuses.search", "Name contains", "El nombre contiene"),
+    ("campuses.type", "Level", "Nivel"),
+    ("campuses.governance", "Run by", "Administrada por"),
+    ("campuses.rating", "Rating", "Calificación"),
+    ("campuses.area", "Neighborhood", "Vecindario"),
+    ("campuses.sort", "Sort by", "Ordenar por"),
+    ("campuses.apply", "Show schools", "Mostrar escuelas"),
+    ("campuses.any", "Any", "Cualquiera"),
+    ("campuses.name", "School", "Escuela"),
+    ("campuses.grades", "Grades", "Grados"),
+    ("campuses.enrollment", "Students", "Estudiantes"),
+    ("campuses.count", "schools shown", "escuelas mostradas"),
+    ("campuses.none", "No school matches these filters.", "Ninguna escuela coincide con estos filtros."),
+    ("type.elementary", "Elementary", "Primaria"),
+    ("type.middle", "Middle", "Secundaria"),
+    ("type.high", "High school", "Preparatoria"),
+    ("type.combined", "Combined", "Combinada"),
+    ("gov.district_run", "District", "Distrito"),
+    ("gov.partner_managed", "Partner (performance contract)", "Socio (contrato de desempeño)"),
+    ("gov.in_district_charter", "In-district charter", "Chárter del distrito"),
+    ("gov.open_enrollment_charter", "Open-enrollment charter", "Chárter de inscripción abierta"),
+    ("rating.not_rated", "Not Rated", "Sin calificación"),
+    ("rating.none", "No rating", "Sin dato"),
+    ("campus.facts", "About this school", "Sobre esta escuela"),
+    ("campus.address", "Address", "Dirección"),
+    ("campus.programs", "Programs", "Programas"),
+    ("campus.status", "Status", "Estado"),
+    ("campus.open", "Open", "Abierta"),
+    ("campus.closed", "Closed", "Cerrada"),
+    ("campus.predecessor", "Continues the history of", "Continúa la historia de"),
+    ("campus.capacity", "Capacity", "Capacidad"),
+    ("campus.enrollment_trend", "Enrollment trend", "Tendencia de inscripción"),
+    ("campus.rating_history", "Rating history", "Historial de calificaciones"),
+    ("campus.year", "School year", "Año escolar"),
+    ("campus.score", "Overall score", "Puntaje general"),
+    ("campus.download_csv", "Download as CSV", "Descargar como CSV"),
+    ("campus.groups", "Students by group", "Estudiantes por grupo"),
+    ("campus.set_capacity", "Update capacity", "Actualizar capacidad"),
+    ("campus.save", "Save", "Guardar"),
+    ("campus.missing", "not reported", "no reportado"),
+    ("finder.title", "Find a school", "Buscar una escuela"),
+    ("finder.intro", "Every public school in the district, with its rating and programs. Filter by level or neighborhood.", "Todas las escuelas públicas del distrito, con su calificación y programas. Filtre por nivel o vecindario."),
+    ("lever1.title", "North Star: students in quality seats", "Estrella del Norte: estudiantes en asientos de calidad"),
+    ("lever1.intro", "Share of students enrolled in A- or B-rated schools each year. Years without ratings are gaps, not zeros.", "Porcentaje de estudiantes inscritos en escuelas con calificación A o B cada año. Los años sin calificaciones son vacíos, no ceros."),
+    ("lever1.tier", "Tier", "Nivel"),
+    ("lever1.students", "Students", "Estudiantes"),
+    ("lever1.share", "Share", "Porcentaje"),
+    ("lever1.no_ratings", "No ratings this year", "Sin calificaciones este año"),
+    ("lever2.title", "Schools that may need action", "Escuelas que pueden necesitar acción"),
+    ("lever2.intro", "Schools rated D or F in their latest rated year, and schools run by partners under performance contracts.", "Escuelas con calificación D o F en su último año calificado y escuelas administradas por socios con contratos de desempeño."),
+    ("lever2.partners", "Partner-managed schools", "Escuelas administradas por socios"),
+    ("lever4.title", "Office of Innovation", "Oficina de Innovación"),
+    ("assessment.title", "Self-assessment", "Autoevaluación"),
+    ("data.title", "Data and imports", "Datos e importaciones"),
+    ("data.when", "When", "Cuándo"),
+    ("data.who", "Who", "Quién"),
+    ("data.kind", "Kind", "Tipo"),
+    ("data.file", "File", "Archivo"),
+    ("data.status", "Status", "Estado"),
+    ("data.rows", "Rows", "Filas"),
+    ("data.error", "Error", "Error"),
+    ("data.upload", "Import a file", "Importar un archivo"),
+    ("data.upload_button", "Import", "Importar"),
+    ("data.none", "Nothing imported yet.", "Nada importado todavía."),
+    ("audit.title", "Audit log", "Registro de auditoría"),
+    ("audit.action", "Action", "Acción"),
+    ("audit.entity", "Record", "Registro"),
+    ("audit.before", "Before", "Antes"),
+    ("audit.after", "After", "Después"),
+    ("error.title", "Something went wrong", "Algo salió mal"),
+    ("table.show", "Show the numbers", "Mostrar los números"),
+    ("home.title", "Districts", "Distritos"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_has_both_languages_and_keys_are_unique() {
+        let mut keys: Vec<&str> = MESSAGES.iter().map(|(k, _, _)| *k).collect();
+        for (key, en, es) in MESSAGES {
+            assert!(!en.trim().is_empty(), "{key} lacks English");
+            assert!(!es.trim().is_empty(), "{key} lacks Spanish");
+        }
+        keys.sort_unstable();
+        let before = keys.len();
+        keys.dedup();
+        assert_eq!(before, keys.len(), "duplicate message keys");
+    }
+
+    #[test]
+    fn accept_language_picks_the_first_supported() {
+        assert_eq!(
+            Lang::from_accept_language("es-MX,es;q=0.9,en;q=0.8"),
+            Some(Lang::Es)
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr-FR, en;q=0.5"),
+            Some(Lang::En)
+        );
+        assert_eq!(Lang::from_accept_language("de"), None);
+        assert_eq!(Lang::Es.t("nav.login"), "Iniciar sesión");
+    }
+}

@@ -1,0 +1,152 @@
+//! The SGS web app: server-rendered pages for district staff, partners and families, and the
+//! JSON API under `/api/v1`, both over the same store and the same role rules.
+//!
+//! **Architecture invariant:** handlers are thin. They read the [`auth::Viewer`], ask the role
+//! rules in `sgs_domain::Role`, call the store and render; analysis lives in pure crates.
+//! Nothing a page needs is loaded from outside the app: htmx and the stylesheet are embedded,
+//! and the Content-Security-Policy forbids other origins.
+
+pub mod api;
+pub mod auth;
+pub mod charts;
+pub mod error;
+pub mod i18n;
+pub mod layout;
+mod openapi;
+mod pages;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::Router;
+use sgs_store::Store;
+
+/// Shared state of the app.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// Failed sign-in counter.
+    pub limiter: Arc<auth::LoginLimiter>,
+}
+
+impl AppState {
+    /// State over a store.
+    pub fn new(store: Store) -> Self {
+        AppState {
+            store,
+            limiter: Arc::new(auth::LoginLimiter::default()),
+        }
+    }
+}
+
+/// Every route of the app.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/session", post(api::create_session))
+        .route("/openapi.json", get(api::openapi))
+        .route("/districts", get(api::districts))
+        .route("/districts/{district}/summary", get(api::summary))
+        .route("/districts/{district}/campuses", get(api::campuses))
+        .route("/districts/{district}/campuses/{campus}", get(api::campus))
+        .route(
+            "/districts/{district}/campuses/{campus}/capacity",
+            put(api::set_capacity),
+        )
+        .route("/districts/{district}/imports", get(api::imports))
+        .route("/districts/{district}/audit", get(api::audit));
+
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/lang/{code}", get(pages::set_language))
+        .route("/assets/app.css", get(assets_css))
+        .route("/assets/htmx.min.js", get(assets_htmx))
+        .route("/compare", get(pages::compare))
+        .route("/d/{district}", get(pages::overview))
+        .route("/d/{district}/campuses", get(pages::campus_list))
+        .route("/d/{district}/campuses.csv", get(pages::campus_list_csv))
+        .route(
+            "/d/{district}/campuses/{campus}",
+            get(pages::campus_profile),
+        )
+        .route(
+            "/d/{district}/campuses/{campus}/enrollment.csv",
+            get(pages::campus_enrollment_csv),
+        )
+        .route(
+            "/d/{district}/campuses/{campus}/capacity",
+            post(pages::set_capacity),
+        )
+        .route("/d/{district}/goals", get(pages::goals))
+        .route("/d/{district}/options", get(pages::options))
+        .route("/d/{district}/finder", get(pages::finder))
+        .route("/d/{district}/innovation", get(pages::innovation))
+        .route("/d/{district}/self-assessment", get(pages::self_assessment))
+        .route("/d/{district}/data", get(pages::data))
+        .route("/d/{district}/audit", get(pages::audit))
+        .nest("/api/v1", api)
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+/// Headers on every response: no other origins, no framing, no sniffing.
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    response
+}
+
+async fn assets_css() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../assets/app.css"),
+    )
+}
+
+async fn assets_htmx() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../assets/htmx.min.js"),
+    )
+}
+
+/// Serves the app on `addr` until Ctrl-C. Returns once the server stops.
+pub async fn serve(store: Store, addr: SocketAddr) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    serve_on(store, listener).await
+}
+
+/// Serves the app on an already bound listener (tests bind port 0).
+pub async fn serve_on(store: Store, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let app = router(AppState::new(store));
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}

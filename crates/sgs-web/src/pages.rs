@@ -1,0 +1,1015 @@
+//! The HTML screens. Public pages need no sign-in; staff pages ask the role rules.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Form;
+use maud::{html, Markup};
+use serde::Deserialize;
+use sgs_domain::summary::{summarize, Tier, YearSummary};
+use sgs_domain::{
+    Campus, CampusId, CampusStatus, CampusYear, Grade, Rating, Role, SchoolYear, StudentGroup,
+};
+
+use crate::auth::{self, Viewer, LANG_COOKIE, SESSION_COOKIE, SESSION_SECONDS};
+use crate::charts::{bar_chart, format_number, line_chart};
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::layout::{format_time, page, DistrictCtx};
+use crate::AppState;
+
+type PageResult = Result<Response, AppError>;
+
+pub(crate) async fn district_ctx(
+    state: &AppState,
+    district: &str,
+) -> Result<DistrictCtx, AppError> {
+    let (name, _) = state
+        .store
+        .district(district)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(DistrictCtx {
+        id: district.to_string(),
+        name,
+    })
+}
+
+/// A rating as a coloured badge with its full text for screen readers.
+fn rating_badge(rating: Option<&Rating>, lang: Lang) -> Markup {
+    let tier = Tier::of(rating);
+    let (short, long) = match rating {
+        Some(Rating::Letter(letter)) => (letter.to_string(), letter.to_string()),
+        Some(Rating::NotRated(reason)) => (
+            "NR".to_string(),
+            format!("{}: {}", lang.t("rating.not_rated"), reason.label()),
+        ),
+        None => ("–".to_string(), lang.t("rating.none").to_string()),
+    };
+    html! { span class={ "rating " (tier.code()) } title=(long) { span aria-hidden="true" { (short) } span class="skip" { (long) } } }
+}
+
+fn type_label(campus: &Campus, lang: Lang) -> &'static str {
+    campus
+        .school_type
+        .map(|t| lang.t(&format!("type.{}", t.code())))
+        .unwrap_or("")
+}
+
+fn grades(campus: &Campus) -> String {
+    match (campus.grade_low, campus.grade_high) {
+        (Some(low), Some(high)) => format!("{low}–{high}"),
+        _ => String::new(),
+    }
+}
+
+/// The latest year with enrollment, and the latest year with a rating, for one campus.
+#[derive(Debug, Clone, Default)]
+struct Latest {
+    students: Option<(SchoolYear, u32)>,
+    rating: Option<(SchoolYear, Rating)>,
+}
+
+fn latest_by_campus(
+    years: &BTreeMap<(CampusId, SchoolYear), CampusYear>,
+) -> BTreeMap<CampusId, Latest> {
+    let mut latest: BTreeMap<CampusId, Latest> = BTreeMap::new();
+    // Keys are ordered by campus, then year, so later years overwrite earlier ones.
+    for ((campus_id, year), facts) in years {
+        let entry = latest.entry(campus_id.clone()).or_default();
+        if let Some(total) = facts.total_enrollment() {
+            entry.students = Some((*year, total));
+        }
+        if let Some(rating) = &facts.rating {
+            entry.rating = Some((*year, rating.clone()));
+        }
+    }
+    latest
+}
+
+fn latest_rated(summaries: &[YearSummary]) -> Option<&YearSummary> {
+    summaries.iter().rev().find(|s| s.quality_share().is_some())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Home, sign-in, language.
+
+pub(crate) async fn home(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    let districts = state.store.districts().await?;
+    if let (Some(user), false) = (viewer.user(), districts.is_empty()) {
+        if let Some(district) = &user.district_id {
+            return Ok(Redirect::to(&format!("/d/{district}")).into_response());
+        }
+    }
+    let t = |k| viewer.lang.t(k);
+    let body = html! {
+        ul {
+            @for (id, name) in &districts {
+                li { a href={ "/d/" (id) } { (name) } " " span class="muted" { "(" (id) ")" } }
+            }
+        }
+    };
+    Ok(page(&viewer, None, t("home.title"), body).into_response())
+}
+
+pub(crate) async fn login_form(viewer: Viewer) -> Html<String> {
+    login_page(&viewer, None)
+}
+
+fn login_page(viewer: &Viewer, error: Option<&str>) -> Html<String> {
+    let t = |k| viewer.lang.t(k);
+    let body = html! {
+        @if let Some(error) = error {
+            p class="error" role="alert" { (error) }
+        }
+        form method="post" action="/login" {
+            p { label for="email" { (t("login.email")) } input id="email" name="email" type="email" autocomplete="username" required; }
+            p { label for="password" { (t("login.password")) } input id="password" name="password" type="password" autocomplete="current-password" required; }
+            p { button type="submit" { (t("login.submit")) } }
+        }
+    };
+    page(viewer, None, t("login.title"), body)
+}
+
+#[derive(Deserialize)]
+pub(crate) struct LoginForm {
+    email: String,
+    password: String,
+}
+
+/// Signs in: checks the rate limit, verifies the password, starts a session.
+pub(crate) async fn login(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<LoginForm>,
+) -> PageResult {
+    let key = form.email.trim().to_lowercase();
+    if !state.limiter.allowed(&key) {
+        let body = login_page(&viewer, Some(viewer.lang.t("login.limited")));
+        return Ok((StatusCode::TOO_MANY_REQUESTS, body).into_response());
+    }
+
+    let user = state.store.user_by_email(&key).await?;
+    let Some(user) = user.filter(|u| auth::verify_password(&form.password, &u.password_hash))
+    else {
+        state.limiter.record_failure(&key);
+        tracing::info!("sign-in failed");
+        let body = login_page(&viewer, Some(viewer.lang.t("login.failed")));
+        return Ok((StatusCode::UNAUTHORIZED, body).into_response());
+    };
+    state.limiter.clear(&key);
+
+    let token = auth::new_token();
+    let expires = sgs_store::now() + SESSION_SECONDS;
+    state
+        .store
+        .create_session(
+            &auth::token_hash(&token),
+            user.id,
+            &auth::new_token(),
+            expires,
+        )
+        .await?;
+    tracing::info!(user.id = user.id, "signed in");
+    let target = match &user.district_id {
+        Some(district) => format!("/d/{district}"),
+        None => "/".to_string(),
+    };
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={SESSION_SECONDS}"
+    );
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&target)).into_response())
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CsrfForm {
+    csrf: Option<String>,
+}
+
+pub(crate) async fn logout(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> PageResult {
+    viewer.check_csrf(form.csrf.as_deref())?;
+    if let Some(token) = auth::cookie(&headers, SESSION_COOKIE) {
+        state.store.delete_session(&auth::token_hash(token)).await?;
+    }
+    let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
+}
+
+#[derive(Deserialize)]
+pub(crate) struct BackQuery {
+    back: Option<String>,
+}
+
+pub(crate) async fn set_language(
+    Path(code): Path<String>,
+    Query(query): Query<BackQuery>,
+) -> PageResult {
+    let lang = Lang::parse(&code).ok_or_else(|| {
+        AppError::BadRequest(format!("unknown language {code:?}: expected en or es"))
+    })?;
+    // Only same-site paths: an open redirect would let a link send people elsewhere.
+    let back = query
+        .back
+        .filter(|b| b.starts_with('/') && !b.starts_with("//"))
+        .unwrap_or_else(|| "/".into());
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
+        lang.code()
+    );
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// District overview and comparison.
+
+pub(crate) async fn overview(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+) -> PageResult {
+    let ctx = district_ctx(&state, &district).await?;
+    let campuses = state.store.campuses(&district).await?;
+    let years = state.store.campus_years(&district, None).await?;
+    let summaries = summarize(&years);
+    let lang = viewer.lang;
+    let t = |k| lang.t(k);
+
+    let latest = summaries.last();
+    let rated = latest_rated(&summaries);
+    let open = campuses
+        .iter()
+        .filter(|c| c.status == CampusStatus::Open)
+        .count();
+    let trend: Vec<(String, Option<f64>)> = summaries
+        .iter()
+        .map(|s| (s.school_year.to_string(), Some(f64::from(s.students))))
+        .collect();
+    let body = html! {
+        div class="cards" {
+            div class="card" { span class="big" { (latest.map(|s| format_number(f64::from(s.students))).unwrap_or_default()) } (t("overview.students")) @if let Some(s) = latest { " · " (s.school_year) } }
+            div class="card" { span class="big" { (open) } (t("overview.campuses")) }
+            div class="card" { span class="big" { (rated.and_then(YearSummary::quality_share).map(|p| format!("{p:.1}%")).unwrap_or_else(|| "–".into())) } (t("overview.quality_share")) @if let Some(s) = rated { " · " (s.school_year) } }
+        }
+        h2 { (t("overview.trend")) }
+        (line_chart(t("overview.trend"), &trend, ""))
+        details {
+            summary { (t("table.show")) }
+            table {
+                thead { tr { th { (t("overview.latest_year")) } th class="num" { (t("overview.students")) } th class="num" { (t("overview.campuses")) } } }
+                tbody { @for s in &summaries { tr { td { (s.school_year) } td class="num" { (format_number(f64::from(s.students))) } td class="num" { (s.campuses) } } } }
+            }
+        }
+        @if let Some(s) = rated {
+            h2 { (t("overview.ratings")) " · " (s.school_year) }
+            @let bars: Vec<(String, f64, &str)> = Tier::all().iter().filter_map(|tier| s.campuses_by_tier.get(tier).map(|n| (tier_label(*tier, lang).to_string(), *n as f64, tier.code()))).collect();
+            (bar_chart(&format!("{} {}", t("overview.ratings"), s.school_year), &bars))
+        }
+    };
+    Ok(page(
+        &viewer,
+        Some(&ctx),
+        &format!("{} · {}", t("overview.title"), ctx.name),
+        body,
+    )
+    .into_response())
+}
+
+fn tier_label(tier: Tier, lang: Lang) -> &'static str {
+    match (tier, lang) {
+        (Tier::Quality, Lang::En) => "A/B (quality)",
+        (Tier::Quality, Lang::Es) => "A/B (calidad)",
+        (Tier::Mixed, _) => "C",
+        (Tier::Low, _) => "D/F",
+        (Tier::NotRated, l) => l.t("rating.not_rated"),
+        (Tier::Unknown, l) => l.t("rating.none"),
+    }
+}
+
+pub(crate) async fn compare(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    if viewer.user().is_none() {
+        return Err(AppError::Unauthorized);
+    }
+    if !viewer.role().is_some_and(Role::can_compare_districts) {
+        return Err(AppError::Forbidden);
+    }
+    let mut rows = Vec::new();
+    for (id, name) in state.store.districts().await? {
+        let summaries = summarize(&state.store.campus_years(&id, None).await?);
+        let students = summaries.last().map(|s| (s.school_year, s.students));
+        let share =
+            latest_rated(&summaries).and_then(|s| s.quality_share().map(|p| (s.school_year, p)));
+        rows.push((id, name, students, share));
+    }
+    let t = |k| viewer.lang.t(k);
+    let body = html! {
+        div class="table-wrap" { table {
+            thead { tr { th { (t("nav.districts")) } th class="num" { (t("overview.students")) } th class="num" { (t("overview.quality_share")) } } }
+            tbody { @for (id, name, students, share) in &rows { tr {
+                td { a href={ "/d/" (id) } { (name) } }
+                td class="num" { @if let Some((y, n)) = students { (format_number(f64::from(*n))) " (" (y) ")" } }
+                td class="num" { @if let Some((y, p)) = share { (format!("{p:.1}%")) " (" (y) ")" } @else { "–" } }
+            } } }
+        } }
+    };
+    Ok(page(&viewer, None, t("nav.compare"), body).into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Campus list, finder and CSV.
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct CampusFilter {
+    q: Option<String>,
+    school_type: Option<String>,
+    governance: Option<String>,
+    tier: Option<String>,
+    area: Option<String>,
+    sort: Option<String>,
+}
+
+struct CampusRow<'a> {
+    campus: &'a Campus,
+    latest: Latest,
+}
+
+fn filter_campuses<'a>(
+    campuses: &'a [Campus],
+    latest: &BTreeMap<CampusId, Latest>,
+    filter: &CampusFilter,
+) -> Vec<CampusRow<'a>> {
+    let text = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_lowercase)
+    };
+    let q = text(&filter.q);
+    let school_type = text(&filter.school_type);
+    let governance = text(&filter.governance);
+    let tier = text(&filter.tier);
+    let area = text(&filter.area);
+    let mut rows: Vec<CampusRow> = campuses
+        .iter()
+        .map(|campus| CampusRow {
+            campus,
+            latest: latest.get(&campus.id).cloned().unwrap_or_default(),
+        })
+        .filter(|row| {
+            q.as_ref().is_none_or(|q| {
+                row.campus.name.to_lowercase().contains(q) || row.campus.id.as_str().contains(q)
+            })
+        })
+        .filter(|row| {
+            school_type
+                .as_ref()
+                .is_none_or(|t| row.campus.school_type.is_some_and(|s| s.code() == t))
+        })
+        .filter(|row| {
+            governance
+                .as_ref()
+                .is_none_or(|g| row.campus.governance.code() == g)
+        })
+        .filter(|row| {
+            tier.as_ref()
+                .is_none_or(|t| Tier::of(row.latest.rating.as_ref().map(|(_, r)| r)).code() == t)
+        })
+        .filter(|row| {
+            area.as_ref().is_none_or(|a| {
+                row.campus
+                    .planning_area_id
+                    .as_deref()
+                    .map(str::to_lowercase)
+                    .as_deref()
+                    == Some(a)
+            })
+        })
+        .collect();
+    match filter.sort.as_deref() {
+        Some("enrollment") => {
+            rows.sort_by_key(|r| std::cmp::Reverse(r.latest.students.map(|(_, n)| n)))
+        }
+        Some("rating") => rows.sort_by_key(|r| {
+            (
+                Tier::of(r.latest.rating.as_ref().map(|(_, x)| x)),
+                r.latest.rating.as_ref().and_then(|(_, x)| x.letter()),
+                r.campus.name.clone(),
+            )
+        }),
+        _ => rows.sort_by(|a, b| a.campus.name.cmp(&b.campus.name)),
+    }
+    rows
+}
+
+fn select(
+    id: &str,
+    label: &str,
+    name: &str,
+    current: &Option<String>,
+    any: &str,
+    options: &[(String, String)],
+) -> Markup {
+    let current = current.as_deref().unwrap_or("");
+    html! {
+        div {
+            label for=(id) { (label) }
+            select id=(id) name=(name) {
+                option value="" { (any) }
+                @for (value, text) in options {
+                    option value=(value) selected[current == value] { (text) }
+                }
+            }
+        }
+    }
+}
+
+async fn campus_list_page(
+    state: &AppState,
+    viewer: &Viewer,
+    district: &str,
+    filter: &CampusFilter,
+    finder: bool,
+) -> PageResult {
+    let ctx = district_ctx(state, district).await?;
+    let campuses = state.store.campuses(district).await?;
+    let areas = state.store.planning_areas(district).await?;
+    let latest = latest_by_campus(&state.store.campus_years(district, None).await?);
+    let rows = filter_campuses(&campuses, &latest, filter);
+    let lang = viewer.lang;
+    let t = |k| lang.t(k);
+    let action = if finder {
+        format!("/d/{district}/finder")
+    } else {
+        format!("/d/{district}/campuses")
+    };
+
+    let types: Vec<(String, String)> = ["elementary", "middle", "high", "combined"]
+        .iter()
+        .map(|c| (c.to_string(), lang.t(&format!("type.{c}")).to_string()))
+        .collect();
+    let governances: Vec<(String, String)> = sgs_domain::Governance::all()
+        .iter()
+        .map(|g| {
+            (
+                g.code().to_string(),
+                lang.t(&format!("gov.{}", g.code())).to_string(),
+            )
+        })
+        .collect();
+    let tiers: Vec<(String, String)> = Tier::all()
+        .iter()
+        .map(|tier| (tier.code().to_string(), tier_label(*tier, lang).to_string()))
+        .collect();
+    let area_options: Vec<(String, String)> = areas
+        .iter()
+        .map(|a| (a.id.clone(), a.name.clone()))
+        .collect();
+    let area_names: BTreeMap<&str, &str> = areas
+        .iter()
+        .map(|a| (a.id.as_str(), a.name.as_str()))
+        .collect();
+    let sorts = [
+        ("name".to_string(), t("campuses.name").to_string()),
+        (
+            "enrollment".to_string(),
+            t("campuses.enrollment").to_string(),
+        ),
+        ("rating".to_string(), t("campuses.rating").to_string()),
+    ];
+
+    let body = html! {
+        @if finder { p { (t("finder.intro")) } }
+        form method="get" action=(action) class="filters" aria-label=(t("campuses.filter")) {
+            div { label for="q" { (t("campuses.search")) } input id="q" name="q" type="search" value=(filter.q.clone().unwrap_or_default()); }
+            (select("school_type", t("campuses.type"), "school_type", &filter.school_type, t("campuses.any"), &types))
+            @if !finder { (select("governance", t("campuses.governance"), "governance", &filter.governance, t("campuses.any"), &governances)) }
+            (select("tier", t("campuses.rating"), "tier", &filter.tier, t("campuses.any"), &tiers))
+            @if !area_options.is_empty() { (select("area", t("campuses.area"), "area", &filter.area, t("campuses.any"), &area_options)) }
+            (select("sort", t("campuses.sort"), "sort", &filter.sort, t("campuses.name"), &sorts[1..]))
+            div { button type="submit" { (t("campuses.apply")) } }
+        }
+        p role="status" { (rows.len()) " " (t("campuses.count")) @if !finder { " · " a href={ "/d/" (district) "/campuses.csv" } { (t("campus.download_csv")) } } }
+        @if rows.is_empty() {
+            p { (t("campuses.none")) }
+        } @else {
+            div class="table-wrap" { table {
+                thead { tr {
+                    th scope="col" { (t("campuses.name")) }
+                    th scope="col" { (t("campuses.type")) }
+                    th scope="col" { (t("campuses.grades")) }
+                    th scope="col" class="wide" { (t("campuses.area")) }
+                    th scope="col" class="wide" { (t("campuses.governance")) }
+                    th scope="col" class="num" { (t("campuses.enrollment")) }
+                    th scope="col" { (t("campuses.rating")) }
+                } }
+                tbody { @for row in &rows { tr {
+                    td { a href={ "/d/" (district) "/campuses/" (row.campus.id) } { (row.campus.name) } @if row.campus.status == CampusStatus::Closed { " (" (t("campus.closed")) ")" } }
+                    td { (type_label(row.campus, lang)) }
+                    td { (grades(row.campus)) }
+                    td class="wide" { (row.campus.planning_area_id.as_deref().and_then(|a| area_names.get(a).copied()).unwrap_or("")) }
+                    td class="wide" { (lang.t(&format!("gov.{}", row.campus.governance.code()))) }
+                    td class="num" { @if let Some((_, n)) = row.latest.students { (format_number(f64::from(n))) } }
+                    td { (rating_badge(row.latest.rating.as_ref().map(|(_, r)| r), lang)) @if let Some((y, _)) = &row.latest.rating { " " span class="muted" { (y.end()) } } }
+                } } }
+            } }
+        }
+    };
+    let title = if finder {
+        t("finder.title")
+    } else {
+        t("campuses.title")
+    };
+    Ok(page(viewer, Some(&ctx), title, body).into_response())
+}
+
+pub(crate) async fn campus_list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+    Query(filter): Query<CampusFilter>,
+) -> PageResult {
+    campus_list_page(&state, &viewer, &district, &filter, false).await
+}
+
+pub(crate) async fn finder(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+    Query(filter): Query<CampusFilter>,
+) -> PageResult {
+    campus_list_page(&state, &viewer, &district, &filter, true).await
+}
+
+/// Quotes a CSV field when it needs it.
+pub(crate) fn csv_field(value: &str) -> String {
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value.to_string()
+    }
+}
+
+fn csv_response(name: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+pub(crate) async fn campus_list_csv(
+    State(state): State<AppState>,
+    Path(district): Path<String>,
+    Query(filter): Query<CampusFilter>,
+) -> PageResult {
+    district_ctx(&state, &district).await?;
+    let campuses = state.store.campuses(&district).await?;
+    let latest = latest_by_campus(&state.store.campus_years(&district, None).await?);
+    let mut out = String::from("campus_id,name,school_type,grade_low,grade_high,governance,planning_area_id,status,students,students_year,rating,rating_year\n");
+    for row in filter_campuses(&campuses, &latest, &filter) {
+        let c = row.campus;
+        let fields = [
+            c.id.to_string(),
+            c.name.clone(),
+            c.school_type
+                .map(|t| t.code().to_string())
+                .unwrap_or_default(),
+            c.grade_low.map(|g| g.code()).unwrap_or_default(),
+            c.grade_high.map(|g| g.code()).unwrap_or_default(),
+            c.governance.code().to_string(),
+            c.planning_area_id.clone().unwrap_or_default(),
+            if c.status == CampusStatus::Open {
+                "open".into()
+            } else {
+                "closed".into()
+            },
+            row.latest
+                .students
+                .map(|(_, n)| n.to_string())
+                .unwrap_or_default(),
+            row.latest
+                .students
+                .map(|(y, _)| y.to_string())
+                .unwrap_or_default(),
+            row.latest
+                .rating
+                .as_ref()
+                .map(|(_, r)| r.to_string())
+                .unwrap_or_default(),
+            row.latest
+                .rating
+                .as_ref()
+                .map(|(y, _)| y.to_string())
+                .unwrap_or_default(),
+        ];
+        out.push_str(
+            &fields
+                .iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        out.push('\n');
+    }
+    Ok(csv_response(&format!("campuses-{district}.csv"), out))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Campus profile.
+
+async fn load_campus(
+    state: &AppState,
+    district: &str,
+    campus: &str,
+) -> Result<(Campus, BTreeMap<SchoolYear, CampusYear>), AppError> {
+    let found = state
+        .store
+        .campus(campus)
+        .await?
+        .filter(|c| c.district_id.as_str() == district)
+        .ok_or(AppError::NotFound)?;
+    let mut years: BTreeMap<SchoolYear, CampusYear> = state
+        .store
+        .campus_years(district, Some(campus))
+        .await?
+        .into_iter()
+        .map(|((_, year), facts)| (year, facts))
+        .collect();
+    // A restart keeps its history: years before the successor existed come from its predecessor.
+    if let Some(predecessor) = &found.predecessor_id {
+        for ((_, year), facts) in state
+            .store
+            .campus_years(district, Some(predecessor.as_str()))
+            .await?
+        {
+            years.entry(year).or_insert(facts);
+        }
+    }
+    Ok((found, years))
+}
+
+pub(crate) async fn campus_profile(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((district, campus_id)): Path<(String, String)>,
+) -> PageResult {
+    let ctx = district_ctx(&state, &district).await?;
+    let (campus, years) = load_campus(&state, &district, &campus_id).await?;
+    let predecessor = match &campus.predecessor_id {
+        Some(id) => state.store.campus(id.as_str()).await?,
+        None => None,
+    };
+    let area = match &campus.planning_area_id {
+        Some(id) => state
+            .store
+            .planning_areas(&district)
+            .await?
+            .into_iter()
+            .find(|a| &a.id == id)
+            .map(|a| a.name),
+        None => None,
+    };
+    let lang = viewer.lang;
+    let t = |k| lang.t(k);
+    let trend: Vec<(String, Option<f64>)> = years
+        .iter()
+        .map(|(y, f)| (y.to_string(), f.total_enrollment().map(f64::from)))
+        .collect();
+    let grade_columns: Vec<Grade> = Grade::all()
+        .into_iter()
+        .filter(|g| {
+            years
+                .values()
+                .any(|f| f.enrollment.get(g).is_some_and(|n| *n > 0))
+        })
+        .collect();
+    let latest_year = years.keys().next_back().copied();
+    let can_edit = viewer.may(&district, Role::can_edit_data);
+
+    let body = html! {
+        section aria-labelledby="facts" {
+            h2 id="facts" { (t("campus.facts")) }
+            dl {
+                dt { (t("campuses.type")) } dd { (type_label(&campus, lang)) " · " (t("campuses.grades")) " " (grades(&campus)) }
+                dt { (t("campuses.governance")) } dd { (lang.t(&format!("gov.{}", campus.governance.code()))) }
+                @if let Some(address) = &campus.address { dt { (t("campus.address")) } dd { (address) } }
+                @if let Some(area) = &area { dt { (t("campuses.area")) } dd { (area) } }
+                @if !campus.programs.is_empty() { dt { (t("campus.programs")) } dd { (campus.programs.join(", ")) } }
+                dt { (t("campus.status")) } dd { @if campus.status == CampusStatus::Open { (t("campus.open")) } @else { (t("campus.closed")) } }
+                @if let Some(p) = &predecessor { dt { (t("campus.predecessor")) } dd { a href={ "/d/" (district) "/campuses/" (p.id) } { (p.name) } } }
+                dt { "TEA" } dd { (campus.id) }
+            }
+        }
+        section aria-labelledby="trend" {
+            h2 id="trend" { (t("campus.enrollment_trend")) }
+            (line_chart(&format!("{} · {}", t("campus.enrollment_trend"), campus.name), &trend, ""))
+            details {
+                summary { (t("table.show")) }
+                div class="table-wrap" { table {
+                    thead { tr { th scope="col" { (t("campus.year")) } @for g in &grade_columns { th scope="col" class="num" { (g) } } th scope="col" class="num" { "Total" } th scope="col" class="num" { (t("campus.capacity")) } } }
+                    tbody { @for (year, facts) in &years { tr {
+                        th scope="row" { (year) }
+                        @for g in &grade_columns { td class="num" { @match facts.enrollment.get(g) { Some(n) => (n), None => span class="muted" { "–" } } } }
+                        td class="num" { @match facts.total_enrollment() { Some(n) => (format_number(f64::from(n))), None => span class="muted" { (t("campus.missing")) } } }
+                        td class="num" { @match facts.capacity { Some(n) => (format_number(f64::from(n))), None => span class="muted" { "–" } } }
+                    } } }
+                } }
+            }
+            p { a href={ "/d/" (district) "/campuses/" (campus.id) "/enrollment.csv" } { (t("campus.download_csv")) } }
+        }
+        section aria-labelledby="ratings" {
+            h2 id="ratings" { (t("campus.rating_history")) }
+            table {
+                thead { tr { th scope="col" { (t("campus.year")) } th scope="col" { (t("campuses.rating")) } th scope="col" class="num" { (t("campus.score")) } } }
+                tbody { @for (year, facts) in &years { tr {
+                    th scope="row" { (year) }
+                    td { (rating_badge(facts.rating.as_ref(), lang)) @if let Some(Rating::NotRated(reason)) = &facts.rating { " " (reason.label()) } }
+                    td class="num" { @if let Some(s) = facts.overall_score { (s) } }
+                } } }
+            }
+        }
+        @let group_years: Vec<(&SchoolYear, &CampusYear)> = years.iter().filter(|(_, f)| !f.groups.is_empty()).collect();
+        @if let Some((year, facts)) = group_years.last() {
+            section aria-labelledby="groups" {
+                h2 id="groups" { (t("campus.groups")) " · " (year) }
+                table {
+                    tbody { @for group in StudentGroup::all() { @if let Some(m) = facts.groups.get(&group) { tr {
+                        th scope="row" { (group_label(group, lang)) }
+                        td class="num" { @if let Some(c) = m.count { (format_number(f64::from(c))) } }
+                        td class="num" { @if let Some(p) = m.percent { (format!("{p:.1}%")) } }
+                    } } } }
+                }
+            }
+        }
+        @if let (true, Some(year)) = (can_edit, latest_year) {
+            section aria-labelledby="edit" {
+                h2 id="edit" { (t("campus.set_capacity")) }
+                form method="post" action={ "/d/" (district) "/campuses/" (campus.id) "/capacity" } {
+                    input type="hidden" name="csrf" value=(viewer.csrf());
+                    input type="hidden" name="school_year" value=(year);
+                    p { label for="capacity" { (t("campus.capacity")) " " (year) } input id="capacity" name="capacity" type="number" min="0" max="20000" inputmode="numeric" value=(years[&year].capacity.map(|c| c.to_string()).unwrap_or_default()); }
+                    p { button type="submit" { (t("campus.save")) } }
+                }
+            }
+        }
+    };
+    Ok(page(&viewer, Some(&ctx), &campus.name, body).into_response())
+}
+
+fn group_label(group: StudentGroup, lang: Lang) -> &'static str {
+    use StudentGroup::*;
+    let (en, es) = match group {
+        EconomicallyDisadvantaged => ("Economically disadvantaged", "En desventaja económica"),
+        EmergentBilingual => ("Emergent bilingual", "Bilingüe emergente"),
+        SpecialEducation => ("Special education", "Educación especial"),
+        AfricanAmerican => ("African American", "Afroamericano"),
+        Hispanic => ("Hispanic", "Hispano"),
+        White => ("White", "Blanco"),
+        Asian => ("Asian", "Asiático"),
+        AmericanIndian => ("American Indian", "Indígena americano"),
+        PacificIslander => ("Pacific Islander", "Isleño del Pacífico"),
+        TwoOrMore => ("Two or more races", "Dos o más razas"),
+    };
+    match lang {
+        Lang::En => en,
+        Lang::Es => es,
+    }
+}
+
+pub(crate) async fn campus_enrollment_csv(
+    State(state): State<AppState>,
+    Path((district, campus_id)): Path<(String, String)>,
+) -> PageResult {
+    let (campus, years) = load_campus(&state, &district, &campus_id).await?;
+    let mut out = String::from("school_year,campus_id,grade,students\n");
+    for (year, facts) in &years {
+        for (grade, students) in &facts.enrollment {
+            out.push_str(&format!("{year},{},{grade},{students}\n", campus.id));
+        }
+    }
+    Ok(csv_response(&format!("enrollment-{}.csv", campus.id), out))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CapacityForm {
+    csrf: Option<String>,
+    school_year: String,
+    capacity: String,
+}
+
+pub(crate) async fn set_capacity(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((district, campus_id)): Path<(String, String)>,
+    Form(form): Form<CapacityForm>,
+) -> PageResult {
+    let user = viewer.require(&district, Role::can_edit_data)?;
+    viewer.check_csrf(form.csrf.as_deref())?;
+    let campus = state
+        .store
+        .campus(&campus_id)
+        .await?
+        .filter(|c| c.district_id.as_str() == district)
+        .ok_or(AppError::NotFound)?;
+    let year =
+        SchoolYear::parse(&form.school_year).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let capacity = parse_capacity(&form.capacity)?;
+
+    state
+        .store
+        .set_capacity(&campus.id, year, capacity, &user.email)
+        .await?;
+
+    Ok(Redirect::to(&format!("/d/{district}/campuses/{campus_id}")).into_response())
+}
+
+/// Blank clears the capacity; otherwise a whole number from 0 to 20,000.
+pub(crate) fn parse_capacity(value: &str) -> Result<Option<u32>, AppError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    match value.parse::<u32>() {
+        Ok(n) if n <= 20_000 => Ok(Some(n)),
+        _ => Err(AppError::BadRequest(format!("capacity {value:?} is not valid: expected a whole number of seats from 0 to 20000, or blank"))),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lever pages.
+
+pub(crate) async fn goals(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+) -> PageResult {
+    let ctx = district_ctx(&state, &district).await?;
+    let summaries = summarize(&state.store.campus_years(&district, None).await?);
+    let lang = viewer.lang;
+    let t = |k| lang.t(k);
+    let share: Vec<(String, Option<f64>)> = summaries
+        .iter()
+        .map(|s| (s.school_year.end().to_string(), s.quality_share()))
+        .collect();
+    let body = html! {
+        p { (t("lever1.intro")) }
+        (line_chart(t("lever1.title"), &share, "%"))
+        div class="table-wrap" { table {
+            thead { tr { th scope="col" { (t("campus.year")) } @for tier in Tier::all() { th scope="col" class="num" { (tier_label(tier, lang)) } } th scope="col" class="num" { (t("lever1.share")) } } }
+            tbody { @for s in &summaries { tr {
+                th scope="row" { (s.school_year) }
+                @for tier in Tier::all() { td class="num" { (format_number(f64::from(s.students_by_tier.get(&tier).copied().unwrap_or(0)))) } }
+                td class="num" { @match s.quality_share() { Some(p) => (format!("{p:.1}%")), None => span class="muted" { (t("lever1.no_ratings")) } } }
+            } } }
+        } }
+    };
+    Ok(page(&viewer, Some(&ctx), t("lever1.title"), body).into_response())
+}
+
+pub(crate) async fn options(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+) -> PageResult {
+    let ctx = district_ctx(&state, &district).await?;
+    let campuses = state.store.campuses(&district).await?;
+    let latest = latest_by_campus(&state.store.campus_years(&district, None).await?);
+    let lang = viewer.lang;
+    let t = |k| lang.t(k);
+    let open: Vec<&Campus> = campuses
+        .iter()
+        .filter(|c| c.status == CampusStatus::Open)
+        .collect();
+    let low: Vec<(&Campus, &Latest)> = open
+        .iter()
+        .filter_map(|c| latest.get(&c.id).map(|l| (*c, l)))
+        .filter(|(_, l)| {
+            matches!(
+                l.rating.as_ref().map(|(_, r)| Tier::of(Some(r))),
+                Some(Tier::Low)
+            )
+        })
+        .collect();
+    let partners: Vec<&&Campus> = open
+        .iter()
+        .filter(|c| c.governance == sgs_domain::Governance::PartnerManaged)
+        .collect();
+    let link = |c: &Campus| html! { a href={ "/d/" (district) "/campuses/" (c.id) } { (c.name) } };
+    let body = html! {
+        p { (t("lever2.intro")) }
+        ul { @for (c, l) in &low { li { (link(c)) " " (rating_badge(l.rating.as_ref().map(|(_, r)| r), lang)) @if let Some((y, _)) = &l.rating { " " (y) } } } }
+        h2 { (t("lever2.partners")) }
+        ul { @for c in &partners { li { (link(c)) } } }
+    };
+    Ok(page(&viewer, Some(&ctx), t("lever2.title"), body).into_response())
+}
+
+pub(crate) async fn innovation(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+) -> PageResult {
+    let ctx = district_ctx(&state, &district).await?;
+    let body = html! {
+        p { "Initiatives, PDSA cycles and run charts for the Office of Innovation arrive with the Lever 4 work. "
+            "Until then this page says so rather than show invented numbers." }
+    };
+    Ok(page(&viewer, Some(&ctx), viewer.lang.t("lever4.title"), body).into_response())
+}
+
+pub(crate) async fn self_assessment(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+) -> PageResult {
+    let ctx = district_ctx(&state, &district).await?;
+    let body = html! {
+        p { "The self-assessment rubric across the four levers arrives with its own issue; district leaders will rate each lever here and turn gaps into work." }
+    };
+    Ok(page(&viewer, Some(&ctx), viewer.lang.t("assessment.title"), body).into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staff pages.
+
+pub(crate) async fn data(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+) -> PageResult {
+    let ctx = district_ctx(&state, &district).await?;
+    viewer.require(&district, Role::can_view_staff_pages)?;
+    let imports = state.store.imports(&district).await?;
+    let t = |k| viewer.lang.t(k);
+    let body = html! {
+        @if imports.is_empty() { p { (t("data.none")) } } @else {
+            div class="table-wrap" { table {
+                thead { tr { th scope="col" { (t("data.when")) } th scope="col" { (t("data.who")) } th scope="col" { (t("data.kind")) } th scope="col" { (t("data.file")) } th scope="col" { (t("data.status")) } th scope="col" class="num" { (t("data.rows")) } th scope="col" { (t("data.error")) } } }
+                tbody { @for i in &imports { tr {
+                    td { (format_time(i.at)) } td { (i.actor) } td { (i.kind) } td { (i.file) }
+                    td { @if i.status == "ok" { "ok" } @else { strong class="error" { (i.status) } } }
+                    td class="num" { (i.rows) } td { (i.message) }
+                } } }
+            } }
+        }
+        p class="muted" { "sgs import --help" }
+    };
+    Ok(page(&viewer, Some(&ctx), t("data.title"), body).into_response())
+}
+
+pub(crate) async fn audit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+) -> PageResult {
+    let ctx = district_ctx(&state, &district).await?;
+    viewer.require(&district, Role::can_administer)?;
+    let entries = state.store.audit_log(&district, 200).await?;
+    let t = |k| viewer.lang.t(k);
+    let json =
+        |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
+    let body = html! {
+        div class="table-wrap" { table {
+            thead { tr { th scope="col" { (t("data.when")) } th scope="col" { (t("data.who")) } th scope="col" { (t("audit.action")) } th scope="col" { (t("audit.entity")) } th scope="col" { (t("audit.before")) } th scope="col" { (t("audit.after")) } } }
+            tbody { @for e in &entries { tr {
+                td { (format_time(e.at)) } td { (e.actor) } td { (e.action) } td { (e.entity) }
+                td { pre { (json(&e.before)) } } td { pre { (json(&e.after)) } }
+            } } }
+        } }
+    };
+    Ok(page(&viewer, Some(&ctx), t("audit.title"), body).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capacity_input_is_checked() {
+        assert_eq!(parse_capacity(" 640 ").unwrap(), Some(640));
+        assert_eq!(parse_capacity("").unwrap(), None);
+        for bad in ["-1", "12.5", "lots", "20001"] {
+            let err = parse_capacity(bad).unwrap_err().to_string();
+            assert!(err.contains("expected a whole number"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_when_needed() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+}

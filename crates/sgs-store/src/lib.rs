@@ -16,6 +16,9 @@ mod read;
 mod sql;
 mod write;
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 

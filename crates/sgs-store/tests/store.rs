@@ -1,7 +1,6 @@
 //! Store behaviour, run on SQLite and, when `TEST_POSTGRES_URL` is set, on PostgreSQL.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use serde_json::json;
 use sgs_domain::{
@@ -9,58 +8,10 @@ use sgs_domain::{
     GroupMeasure, NotRatedReason, PlanningArea, Rating, ResidentCount, Role, SchoolYear,
     StudentGroup,
 };
-use sgs_store::{BatchSource, ReplaceScope, Store, StoreError};
+use sgs_store::{BatchSource, ReplaceScope, StoreError};
 
-/// A store under test and what keeps it alive.
-struct Harness {
-    name: &'static str,
-    store: Store,
-    _dir: Option<tempfile::TempDir>,
-}
-
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
-/// One fresh, migrated store per backend available.
-async fn harnesses() -> Vec<Harness> {
-    let dir = tempfile::tempdir().unwrap();
-    let sqlite = Store::open_data_dir(dir.path()).await.unwrap();
-    let mut all = vec![Harness {
-        name: "sqlite",
-        store: sqlite,
-        _dir: Some(dir),
-    }];
-
-    match std::env::var("TEST_POSTGRES_URL") {
-        Ok(url) if !url.is_empty() => {
-            // Each test gets its own schema, so tests run in parallel without seeing each other.
-            let schema = format!(
-                "sgs_test_{}_{}",
-                std::process::id(),
-                COUNTER.fetch_add(1, Ordering::SeqCst)
-            );
-            let admin = Store::connect(&url).await.unwrap();
-            admin
-                .execute_raw(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
-                .await
-                .unwrap();
-            admin
-                .execute_raw(&format!("CREATE SCHEMA {schema}"))
-                .await
-                .unwrap();
-            admin.close().await;
-            let separator = if url.contains('?') { '&' } else { '?' };
-            let scoped = format!("{url}{separator}options=-c%20search_path%3D{schema}");
-            let store = Store::connect(&scoped).await.unwrap();
-            store.migrate().await.unwrap();
-            all.push(Harness {
-                name: "postgres",
-                store,
-                _dir: None,
-            });
-        }
-        _ => eprintln!("TEST_POSTGRES_URL not set: running store tests on SQLite only"),
-    }
-    all
+async fn harnesses() -> Vec<sgs_store::testing::TestStore> {
+    sgs_store::testing::stores().await
 }
 
 fn district() -> DistrictId {
@@ -471,5 +422,30 @@ async fn sessions_expire_and_end() {
             "{}",
             h.name
         );
+    }
+}
+
+#[tokio::test]
+async fn the_demo_district_reads_back_exactly() {
+    for h in harnesses().await {
+        let demo = sgs_demo::generate();
+        let district = DistrictId::parse(sgs_demo::DEMO_DISTRICT_ID).unwrap();
+        let scope = ReplaceScope::everything(sgs_demo::school_years());
+        h.store
+            .apply_batch(&district, None, &scope, &demo, source("demo"))
+            .await
+            .unwrap();
+
+        let mut back = h.store.snapshot(sgs_demo::DEMO_DISTRICT_ID).await.unwrap();
+        let mut expected = demo.clone();
+        // The store orders campuses by name and planning areas by name; compare as sets.
+        back.campuses.sort_by(|a, b| a.id.cmp(&b.id));
+        expected.campuses.sort_by(|a, b| a.id.cmp(&b.id));
+        back.planning_areas.sort_by(|a, b| a.id.cmp(&b.id));
+        expected.planning_areas.sort_by(|a, b| a.id.cmp(&b.id));
+        let key = |r: &ResidentCount| (r.school_year, r.planning_area_id.clone(), r.grade, r.group);
+        back.resident_counts.sort_by_key(key);
+        expected.resident_counts.sort_by_key(key);
+        assert_eq!(back, expected, "{}", h.name);
     }
 }

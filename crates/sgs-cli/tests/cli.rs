@@ -1,0 +1,226 @@
+//! The `sgs` binary end to end: importing the real San Antonio ISD files, refusing a malformed
+//! file without changing anything, and exporting a district that imports back unchanged.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use sgs_store::Store;
+
+fn sgs(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sgs"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .env_remove("SGS_DATABASE_URL")
+        .output()
+        .expect("run sgs")
+}
+
+fn texas_data() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/tx");
+    if dir.join("tea_askted_directory_2019.csv").exists() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "skipping: the real Texas files are not at {}",
+            dir.display()
+        );
+        None
+    }
+}
+
+const SAISD_FILES: [&str; 6] = [
+    "tea_askted_directory_2019.csv",
+    "tea_campus_enrollment_by_grade_2019_2023.csv",
+    "tea_campus_ratings_2019_CAMPRATE.csv",
+    "tea_campus_accountability_2021_22.csv",
+    "nces_ccd_tx_schools_2013_14_latlon.csv",
+    "tx_school_districts_2016.geojson",
+];
+
+fn import_saisd(data_dir: &Path, tx: &Path) -> Output {
+    let mut args = vec![
+        "import".to_string(),
+        "--district".into(),
+        "015907".into(),
+        "--district-name".into(),
+        "San Antonio Independent School District".into(),
+    ];
+    args.extend(SAISD_FILES.iter().map(|f| tx.join(f).display().to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    sgs(data_dir, &args)
+}
+
+#[tokio::test]
+async fn imports_san_antonio_isd_from_the_published_files_and_refuses_a_bad_one() {
+    let Some(tx) = texas_data() else { return };
+    let dir = tempfile::tempdir().unwrap();
+
+    let first = import_saisd(dir.path(), &tx);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let store = Store::open_data_dir(dir.path()).await.unwrap();
+    let snapshot = store.snapshot("015907").await.unwrap();
+    assert_eq!(snapshot.name, "San Antonio Independent School District");
+    assert!(
+        snapshot.campuses.len() >= 100,
+        "{} campuses",
+        snapshot.campuses.len()
+    );
+    let brackenridge = snapshot
+        .campuses
+        .iter()
+        .find(|c| c.id.as_str() == "015907001")
+        .unwrap();
+    assert_eq!(brackenridge.name, "BRACKENRIDGE H S");
+    assert!(
+        brackenridge.latitude.is_some(),
+        "NCES coordinates were merged"
+    );
+    assert!(snapshot.boundary.is_some());
+    let total_2023: u32 = snapshot
+        .campus_years
+        .iter()
+        .filter(|((_, y), _)| y.to_string() == "2022-2023")
+        .filter_map(|(_, f)| f.total_enrollment())
+        .sum();
+    assert_eq!(total_2023, 45_212, "SAISD fall 2022 membership");
+    let years: std::collections::BTreeSet<String> = snapshot
+        .campus_years
+        .keys()
+        .map(|(_, y)| y.to_string())
+        .collect();
+    assert_eq!(years.len(), 5, "{years:?}");
+
+    // Importing again changes nothing: the same years are replaced, not added to.
+    let again = import_saisd(dir.path(), &tx);
+    assert!(again.status.success());
+    let mut after = store.snapshot("015907").await.unwrap();
+    let mut before = snapshot.clone();
+    after.campuses.sort_by(|a, b| a.id.cmp(&b.id));
+    before.campuses.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(after, before);
+
+    // A malformed enrollment file: one bad cell on line 3. Nothing may change, and the error
+    // names the file, the line, the field and the value.
+    let original =
+        std::fs::read_to_string(tx.join("tea_campus_enrollment_by_grade_2019_2023.csv")).unwrap();
+    let mut lines: Vec<String> = original.lines().map(str::to_string).collect();
+    let saisd_line = lines
+        .iter()
+        .position(|l| l.contains(",015907,015907001,"))
+        .unwrap();
+    lines[saisd_line] =
+        lines[saisd_line].replacen(",015907,015907001,", ",015907,015907001,12x4,", 1);
+    let line_count = lines[saisd_line].split(',').count();
+    lines[saisd_line] = lines[saisd_line]
+        .split(',')
+        .take(line_count - 1)
+        .collect::<Vec<_>>()
+        .join(",");
+    let bad = dir.path().join("bad_enrollment.csv");
+    std::fs::write(&bad, lines.join("\n")).unwrap();
+    let refused = sgs(
+        dir.path(),
+        &["import", "--district", "015907", bad.to_str().unwrap()],
+    );
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains(&format!("bad_enrollment.csv:{}", saisd_line + 1)),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("field total") && stderr.contains("12x4"),
+        "{stderr}"
+    );
+
+    let mut unchanged = store.snapshot("015907").await.unwrap();
+    unchanged.campuses.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(unchanged, before, "a refused import changed the database");
+    let imports = store.imports("015907").await.unwrap();
+    assert_eq!(imports[0].status, "failed");
+    assert!(imports[0].message.contains("12x4"));
+}
+
+#[tokio::test]
+async fn an_export_imports_back_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let loaded = sgs(dir.path(), &["demo", "--no-serve"]);
+    assert!(
+        loaded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&loaded.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&loaded.stdout);
+    assert!(
+        stdout.contains("admin@riverbend.example") && stdout.contains("sgs-demo"),
+        "{stdout}"
+    );
+
+    let bundle = dir.path().join("bundle");
+    let export = sgs(
+        dir.path(),
+        &[
+            "export",
+            "--district",
+            "999901",
+            "--out",
+            bundle.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        export.status.success(),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
+    let mut files: Vec<String> = std::fs::read_dir(&bundle)
+        .unwrap()
+        .map(|e| e.unwrap().path().display().to_string())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 7, "{files:?}");
+
+    let fresh = tempfile::tempdir().unwrap();
+    let mut args = vec!["import", "--district", "999901"];
+    args.extend(files.iter().map(String::as_str));
+    let import = sgs(fresh.path(), &args);
+    assert!(
+        import.status.success(),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+
+    let original = Store::open_data_dir(dir.path())
+        .await
+        .unwrap()
+        .snapshot("999901")
+        .await
+        .unwrap();
+    let copy = Store::open_data_dir(fresh.path())
+        .await
+        .unwrap()
+        .snapshot("999901")
+        .await
+        .unwrap();
+    assert_eq!(copy.campuses, original.campuses);
+    assert_eq!(copy.campus_years, original.campus_years);
+    assert_eq!(copy.planning_areas, original.planning_areas);
+    assert_eq!(copy.resident_counts, original.resident_counts);
+    assert_eq!(copy.boundary, original.boundary);
+}
+
+#[test]
+fn import_help_lists_every_file_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = sgs(dir.path(), &["import", "--help"]);
+    let text = String::from_utf8_lossy(&help.stdout);
+    for kind in sgs_import::FileKind::all() {
+        assert!(text.contains(kind.code()), "--help lacks {}", kind.code());
+    }
+    assert!(text.contains("docs/data-formats.md"));
+}

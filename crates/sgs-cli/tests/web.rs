@@ -1,0 +1,619 @@
+//! The web app over the demo district, on SQLite and (with `TEST_POSTGRES_URL`) PostgreSQL:
+//! what each role may see and change, CSRF, rate limiting, languages, the API and the audit log.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use sgs_cli::{demo_accounts, load_demo, DEMO_PASSWORD};
+use sgs_domain::{DistrictId, Role};
+use sgs_store::{BatchSource, ReplaceScope, Store};
+use tower::ServiceExt;
+
+const DEMO: &str = "999901";
+/// A campus of the demo district.
+const CAMPUS: &str = "999901101";
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+struct App {
+    name: &'static str,
+    store: Store,
+    router: Router,
+    _keep: sgs_store::testing::TestStore,
+}
+
+impl App {
+    async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
+        let mut request = Request::get(path);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    async fn post_form(&self, path: &str, cookie: Option<&str>, form: &str) -> Reply {
+        let mut request =
+            Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::from(form.to_string())).unwrap())
+            .await
+    }
+
+    async fn json(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let body = body
+            .map(|b| Body::from(b.to_string()))
+            .unwrap_or_else(Body::empty);
+        self.send(request.body(body).unwrap()).await
+    }
+
+    /// Signs in through the login form and returns the session cookie.
+    async fn login(&self, email: &str) -> String {
+        let reply = self
+            .post_form(
+                "/login",
+                None,
+                &format!("email={email}&password={DEMO_PASSWORD}"),
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "{}: login {email}",
+            self.name
+        );
+        let cookie = reply.headers[header::SET_COOKIE].to_str().unwrap();
+        cookie.split(';').next().unwrap().to_string()
+    }
+
+    /// The CSRF token the pages put in forms for this session.
+    async fn csrf(&self, cookie: &str) -> String {
+        let page = self
+            .get(&format!("/d/{DEMO}/campuses/{CAMPUS}"), Some(cookie))
+            .await
+            .body;
+        let at = page
+            .find("name=\"csrf\" value=\"")
+            .expect("a form with a CSRF token")
+            + 19;
+        page[at..at + 64].to_string()
+    }
+}
+
+async fn apps() -> Vec<App> {
+    let mut apps = Vec::new();
+    for test_store in sgs_store::testing::stores().await {
+        let store = test_store.store.clone();
+        load_demo(&store).await.unwrap();
+        // A second district, to prove accounts stay inside their own.
+        let other = DistrictId::parse("015907").unwrap();
+        let snapshot = sgs_domain::DistrictSnapshot {
+            name: "Other ISD".into(),
+            ..Default::default()
+        };
+        let source = BatchSource {
+            actor: "test",
+            kind: "test",
+            file: "none",
+            rows: 0,
+        };
+        store
+            .apply_batch(
+                &other,
+                None,
+                &ReplaceScope::everything(vec![]),
+                &snapshot,
+                source,
+            )
+            .await
+            .unwrap();
+        apps.push(App {
+            name: test_store.name,
+            router: sgs_web::router(sgs_web::AppState::new(store.clone())),
+            store,
+            _keep: test_store,
+        });
+    }
+    apps
+}
+
+fn email(role: Role) -> &'static str {
+    demo_accounts()
+        .into_iter()
+        .find(|(_, _, r)| *r == role)
+        .unwrap()
+        .0
+}
+
+#[tokio::test]
+async fn public_pages_need_no_sign_in_and_load_nothing_from_outside() {
+    for app in apps().await {
+        for path in [
+            "/".to_string(),
+            format!("/d/{DEMO}"),
+            format!("/d/{DEMO}/campuses"),
+            format!("/d/{DEMO}/campuses?school_type=high&sort=enrollment"),
+            format!("/d/{DEMO}/campuses/{CAMPUS}"),
+            format!("/d/{DEMO}/finder"),
+            format!("/d/{DEMO}/goals"),
+            format!("/d/{DEMO}/options"),
+        ] {
+            let reply = app.get(&path, None).await;
+            assert_eq!(reply.status, StatusCode::OK, "{}: {path}", app.name);
+            let csp = reply.headers[header::CONTENT_SECURITY_POLICY]
+                .to_str()
+                .unwrap();
+            assert!(csp.starts_with("default-src 'self'"), "{csp}");
+            for external in [
+                "src=\"http",
+                "href=\"http",
+                "src=\"//",
+                "href=\"//",
+                "url(http",
+            ] {
+                assert!(
+                    !reply.body.contains(external),
+                    "{}: {path} loads from outside: {external}",
+                    app.name
+                );
+            }
+        }
+        let css = app.get("/assets/app.css", None).await;
+        assert!(
+            !css.body.contains("http"),
+            "the stylesheet must not import anything"
+        );
+        let missing = app
+            .get(&format!("/d/{DEMO}/campuses/999901999"), None)
+            .await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    }
+}
+
+#[tokio::test]
+async fn the_campus_list_filters_and_sorts() {
+    for app in apps().await {
+        let all = app.get(&format!("/d/{DEMO}/campuses"), None).await.body;
+        let highs = app
+            .get(&format!("/d/{DEMO}/campuses?school_type=high"), None)
+            .await
+            .body;
+        let rows = |body: &str| {
+            body.matches(&format!("href=\"/d/{DEMO}/campuses/{DEMO}"))
+                .count()
+        };
+        assert!(
+            rows(&all) >= 55,
+            "{}: {} campuses listed",
+            app.name,
+            rows(&all)
+        );
+        assert_eq!(
+            rows(&highs),
+            8,
+            "{}: the demo has eight high schools",
+            app.name
+        );
+
+        let csv = app
+            .get(
+                &format!("/d/{DEMO}/campuses.csv?sort=enrollment&school_type=high"),
+                None,
+            )
+            .await
+            .body;
+        let students: Vec<u32> = csv
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').nth(8).unwrap().parse().unwrap())
+            .collect();
+        assert_eq!(students.len(), 8);
+        assert!(
+            students.windows(2).all(|w| w[0] >= w[1]),
+            "sorted by enrollment, largest first: {students:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn each_role_sees_only_its_pages() {
+    for app in apps().await {
+        let data = format!("/d/{DEMO}/data");
+        let audit = format!("/d/{DEMO}/audit");
+        let anonymous = app.get(&data, None).await;
+        assert_eq!(anonymous.status, StatusCode::SEE_OTHER, "{}", app.name);
+        assert_eq!(anonymous.headers[header::LOCATION], "/login");
+
+        // (role, may see the data page, may see the audit log, may compare districts)
+        let expectations = [
+            (Role::StateAdmin, true, true, true),
+            (Role::Admin, true, true, false),
+            (Role::Analyst, true, false, false),
+            (Role::Enrollment, true, false, false),
+            (Role::Reviewer, true, false, false),
+            (Role::Partner, false, false, false),
+            (Role::Family, false, false, false),
+        ];
+        for (role, sees_data, sees_audit, compares) in expectations {
+            let cookie = app.login(email(role)).await;
+            let status = |ok: bool| {
+                if ok {
+                    StatusCode::OK
+                } else {
+                    StatusCode::FORBIDDEN
+                }
+            };
+            assert_eq!(
+                app.get(&data, Some(&cookie)).await.status,
+                status(sees_data),
+                "{}: {role:?} data",
+                app.name
+            );
+            assert_eq!(
+                app.get(&audit, Some(&cookie)).await.status,
+                status(sees_audit),
+                "{}: {role:?} audit",
+                app.name
+            );
+            assert_eq!(
+                app.get("/compare", Some(&cookie)).await.status,
+                status(compares),
+                "{}: {role:?} compare",
+                app.name
+            );
+
+            // The navigation offers only what the role may open.
+            let overview = app.get(&format!("/d/{DEMO}"), Some(&cookie)).await.body;
+            assert_eq!(
+                overview.contains(&format!("href=\"{data}\"")),
+                sees_data,
+                "{}: {role:?} nav",
+                app.name
+            );
+            assert_eq!(
+                overview.contains(&format!("href=\"{audit}\"")),
+                sees_audit,
+                "{}: {role:?} nav",
+                app.name
+            );
+
+            // Staff of one district see nothing staff-only of another; the state admin does.
+            let elsewhere = app.get("/d/015907/data", Some(&cookie)).await.status;
+            let expected = if role == Role::StateAdmin {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            assert_eq!(elsewhere, expected, "{}: {role:?} other district", app.name);
+        }
+    }
+}
+
+#[tokio::test]
+async fn only_editors_change_capacity_and_every_change_is_audited() {
+    for app in apps().await {
+        let path = format!("/d/{DEMO}/campuses/{CAMPUS}/capacity");
+        for role in [
+            Role::Reviewer,
+            Role::Enrollment,
+            Role::Partner,
+            Role::Family,
+        ] {
+            let cookie = app.login(email(role)).await;
+            let reply = app
+                .post_form(
+                    &path,
+                    Some(&cookie),
+                    "csrf=x&school_year=2022-2023&capacity=1",
+                )
+                .await;
+            assert_eq!(
+                reply.status,
+                StatusCode::FORBIDDEN,
+                "{}: {role:?}",
+                app.name
+            );
+        }
+
+        let analyst = app.login(email(Role::Analyst)).await;
+        let no_token = app
+            .post_form(&path, Some(&analyst), "school_year=2022-2023&capacity=777")
+            .await;
+        assert_eq!(
+            no_token.status,
+            StatusCode::BAD_REQUEST,
+            "{}: CSRF token required",
+            app.name
+        );
+        let csrf = app.csrf(&analyst).await;
+        let bad = app
+            .post_form(
+                &path,
+                Some(&analyst),
+                &format!("csrf={csrf}&school_year=2022-2023&capacity=lots"),
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert!(bad.body.contains("expected a whole number"), "{}", bad.body);
+        let ok = app
+            .post_form(
+                &path,
+                Some(&analyst),
+                &format!("csrf={csrf}&school_year=2022-2023&capacity=777"),
+            )
+            .await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", app.name);
+
+        let years = app.store.campus_years(DEMO, Some(CAMPUS)).await.unwrap();
+        let latest = years
+            .iter()
+            .find(|((_, y), _)| y.to_string() == "2022-2023")
+            .unwrap()
+            .1;
+        assert_eq!(latest.capacity, Some(777), "{}", app.name);
+
+        // Administrators read who changed what, with before and after.
+        let admin = app.login(email(Role::Admin)).await;
+        let log = app
+            .get(&format!("/d/{DEMO}/audit"), Some(&admin))
+            .await
+            .body;
+        assert!(log.contains("analyst@riverbend.example"), "{}", app.name);
+        assert!(log.contains(&format!("campus:{CAMPUS}/2022-2023")));
+        assert!(
+            log.contains("{&quot;capacity&quot;:777}"),
+            "{}: after value shown",
+            app.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn sign_in_is_rate_limited_and_sign_out_ends_the_session() {
+    for app in apps().await {
+        let who = email(Role::Reviewer);
+        for _ in 0..5 {
+            let reply = app
+                .post_form("/login", None, &format!("email={who}&password=wrong"))
+                .await;
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", app.name);
+        }
+        let limited = app
+            .post_form(
+                "/login",
+                None,
+                &format!("email={who}&password={DEMO_PASSWORD}"),
+            )
+            .await;
+        assert_eq!(
+            limited.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{}: even the right password waits",
+            app.name
+        );
+
+        let cookie = app.login(email(Role::Analyst)).await;
+        let csrf = app.csrf(&cookie).await;
+        assert_eq!(
+            app.get(&format!("/d/{DEMO}/data"), Some(&cookie))
+                .await
+                .status,
+            StatusCode::OK
+        );
+        let out = app
+            .post_form("/logout", Some(&cookie), &format!("csrf={csrf}"))
+            .await;
+        assert_eq!(out.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            app.get(&format!("/d/{DEMO}/data"), Some(&cookie))
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+    }
+}
+
+#[tokio::test]
+async fn family_pages_speak_spanish() {
+    for app in apps().await {
+        let switch = app
+            .get(&format!("/lang/es?back=/d/{DEMO}/finder"), None)
+            .await;
+        assert_eq!(switch.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            switch.headers[header::LOCATION],
+            format!("/d/{DEMO}/finder")
+        );
+        let cookie = switch.headers[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let page = app
+            .get(&format!("/d/{DEMO}/finder"), Some(&cookie))
+            .await
+            .body;
+        assert!(page.contains("<html lang=\"es\">"), "{}", app.name);
+        assert!(page.contains("Buscar una escuela") && page.contains("Mostrar escuelas"));
+        assert!(
+            !page.contains("Show schools"),
+            "no English left on the finder"
+        );
+
+        let english = app.get(&format!("/d/{DEMO}/finder"), None).await.body;
+        assert!(english.contains("<html lang=\"en\">") && english.contains("Show schools"));
+        let offsite = app.get("/lang/es?back=//evil.example", None).await;
+        assert_eq!(offsite.headers[header::LOCATION], "/", "no open redirect");
+    }
+}
+
+#[tokio::test]
+async fn the_api_follows_the_same_roles_and_matches_its_openapi_document() {
+    for app in apps().await {
+        let session = app
+            .json(
+                "POST",
+                "/api/v1/session",
+                None,
+                Some(json!({"email": email(Role::Analyst), "password": DEMO_PASSWORD})),
+            )
+            .await;
+        assert_eq!(
+            session.status,
+            StatusCode::OK,
+            "{}: {}",
+            app.name,
+            session.body
+        );
+        let analyst: Value = serde_json::from_str(&session.body).unwrap();
+        let analyst = analyst["token"].as_str().unwrap().to_string();
+        let family: Value = serde_json::from_str(
+            &app.json(
+                "POST",
+                "/api/v1/session",
+                None,
+                Some(json!({"email": email(Role::Family), "password": DEMO_PASSWORD})),
+            )
+            .await
+            .body,
+        )
+        .unwrap();
+        let family = family["token"].as_str().unwrap().to_string();
+
+        let capacity = format!("/api/v1/districts/{DEMO}/campuses/{CAMPUS}/capacity");
+        let body = json!({"school_year": "2022-2023", "capacity": 650});
+        assert_eq!(
+            app.json("PUT", &capacity, Some(&family), Some(body.clone()))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            app.json("PUT", &capacity, None, Some(body.clone()))
+                .await
+                .status,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            app.json("PUT", &capacity, Some(&analyst), Some(body))
+                .await
+                .status,
+            StatusCode::OK,
+            "{}",
+            app.name
+        );
+        let campus: Value = serde_json::from_str(
+            &app.json(
+                "GET",
+                &format!("/api/v1/districts/{DEMO}/campuses/{CAMPUS}"),
+                None,
+                None,
+            )
+            .await
+            .body,
+        )
+        .unwrap();
+        let last = campus["years"].as_array().unwrap().last().unwrap();
+        assert_eq!(last["capacity"], 650, "{}", app.name);
+        assert_eq!(
+            app.json(
+                "GET",
+                &format!("/api/v1/districts/{DEMO}/imports"),
+                Some(&family),
+                None
+            )
+            .await
+            .status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            app.json(
+                "GET",
+                &format!("/api/v1/districts/{DEMO}/audit"),
+                Some(&analyst),
+                None
+            )
+            .await
+            .status,
+            StatusCode::FORBIDDEN
+        );
+
+        // Every path the document describes answers (none is a 404 of the router), and the
+        // document names every route the app serves under /api/v1.
+        let admin: Value = serde_json::from_str(
+            &app.json(
+                "POST",
+                "/api/v1/session",
+                None,
+                Some(json!({"email": email(Role::Admin), "password": DEMO_PASSWORD})),
+            )
+            .await
+            .body,
+        )
+        .unwrap();
+        let admin = admin["token"].as_str().unwrap();
+        let document: Value = serde_json::from_str(
+            &app.json("GET", "/api/v1/openapi.json", None, None)
+                .await
+                .body,
+        )
+        .unwrap();
+        assert_eq!(document["openapi"], "3.1.0");
+        let paths = document["paths"].as_object().unwrap();
+        assert_eq!(paths.len(), 9, "update this test and the document together");
+        for (path, operations) in paths {
+            let concrete = path.replace("{district}", DEMO).replace("{campus}", CAMPUS);
+            for method in operations.as_object().unwrap().keys() {
+                let body = match method.as_str() {
+                    "put" => Some(json!({"school_year": "2022-2023", "capacity": 600})),
+                    "post" => Some(json!({"email": email(Role::Admin), "password": DEMO_PASSWORD})),
+                    _ => None,
+                };
+                let reply = app
+                    .json(&method.to_uppercase(), &concrete, Some(admin), body)
+                    .await;
+                assert_eq!(
+                    reply.status,
+                    StatusCode::OK,
+                    "{}: {method} {path}: {}",
+                    app.name,
+                    reply.body
+                );
+            }
+        }
+    }
+}

@@ -47,6 +47,8 @@ pub fn page(
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · " (t("app.name")) }
                 link rel="stylesheet" href="/assets/app.css";
+                // htmx would otherwise inject an inline style, which the Content-Security-Policy refuses.
+                meta name="htmx-config" content=r#"{"includeIndicatorStyles":false}"#;
                 script src="/assets/htmx.min.js" defer {}
             }
             body {

@@ -485,7 +485,7 @@ async fn campus_list_page(
 
     let body = html! {
         @if finder { p { (t("finder.intro")) } }
-        form method="get" action=(action) class="filters" aria-label=(t("campuses.filter")) {
+        form method="get" action=(action) class="filters" aria-label=(t("campuses.filter")) hx-get=(action) hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-trigger="change, search" hx-push-url="true" {
             div { label for="q" { (t("campuses.search")) } input id="q" name="q" type="search" value=(filter.q.clone().unwrap_or_default()); }
             (select("school_type", t("campuses.type"), "school_type", &filter.school_type, t("campuses.any"), &types))
             @if !finder { (select("governance", t("campuses.governance"), "governance", &filter.governance, t("campuses.any"), &governances)) }
@@ -494,6 +494,7 @@ async fn campus_list_page(
             (select("sort", t("campuses.sort"), "sort", &filter.sort, t("campuses.name"), &sorts[1..]))
             div { button type="submit" { (t("campuses.apply")) } }
         }
+        div id="results" {
         p role="status" { (rows.len()) " " (t("campuses.count")) @if !finder { " · " a href={ "/d/" (district) "/campuses.csv" } { (t("campus.download_csv")) } } }
         @if rows.is_empty() {
             p { (t("campuses.none")) }
@@ -518,6 +519,7 @@ async fn campus_list_page(
                     td { (rating_badge(row.latest.rating.as_ref().map(|(_, r)| r), lang)) @if let Some((y, _)) = &row.latest.rating { " " span class="muted" { (y.end()) } } }
                 } } }
             } }
+        }
         }
     };
     let title = if finder {

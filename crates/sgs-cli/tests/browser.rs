@@ -1,0 +1,331 @@
+//! The running app in headless Chromium: each demo role signs in through the real form, sees
+//! what it may, and is refused what it may not. Also checks the skip link is the first thing a
+//! keyboard reaches and that pages fit a phone's width.
+//!
+//! Needs `chromedriver` and Chromium (Debian `chromium-driver`, `chromium`). Without them the
+//! test skips with a message, unless `SGS_REQUIRE_BROWSER` is set (as CI does), where it fails.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use sgs_cli::{demo_accounts, DEMO_PASSWORD};
+use sgs_domain::Role;
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// Kills the child process when the test ends, pass or fail.
+struct Guard(Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn browser_available() -> bool {
+    let found = Command::new("chromedriver")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        if std::env::var_os("SGS_REQUIRE_BROWSER").is_some() {
+            panic!("SGS_REQUIRE_BROWSER is set but chromedriver is not installed");
+        }
+        eprintln!("skipping browser test: chromedriver not found (install Debian chromium and chromium-driver)");
+    }
+    found
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts `sgs demo` on a free port and returns its base URL.
+fn start_app(data_dir: &std::path::Path) -> (Guard, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sgs"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(["demo", "--addr", "127.0.0.1:0"])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start sgs demo");
+    let stdout = child.stdout.take().unwrap();
+    let guard = Guard(child);
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        if let Some(rest) = line.strip_prefix("SGS is running at ") {
+            let url = rest
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .trim_end_matches('/')
+                .to_string();
+            return (guard, url);
+        }
+    }
+    panic!("sgs demo exited without serving");
+}
+
+struct Driver {
+    base: String,
+    _process: Guard,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let port = free_port();
+        let child = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let driver = Driver {
+            base: format!("http://127.0.0.1:{port}"),
+            _process: Guard(child),
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if ureq::get(&format!("{}/status", driver.base)).call().is_ok() {
+                return driver;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("chromedriver did not start");
+    }
+
+    fn session(&self) -> Session<'_> {
+        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).exists());
+        let mut options = json!({"args": [
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run", "--disable-quic", "--window-size=1280,900"
+        ]});
+        if let Some(binary) = chromium {
+            options["binary"] = json!(binary);
+        }
+        let reply: Value = ureq::post(&format!("{}/session", self.base))
+            .send_json(json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": options}}}))
+            .expect("new WebDriver session")
+            .into_json()
+            .unwrap();
+        let id = reply["value"]["sessionId"]
+            .as_str()
+            .expect("session id")
+            .to_string();
+        Session {
+            base: format!("{}/session/{id}", self.base),
+            _driver: std::marker::PhantomData,
+        }
+    }
+}
+
+struct Session<'a> {
+    base: String,
+    #[allow(dead_code)]
+    _driver: std::marker::PhantomData<&'a Driver>,
+}
+
+impl Session<'_> {
+    fn post(&self, path: &str, body: Value) -> Value {
+        let reply = ureq::post(&format!("{}{path}", self.base)).send_json(body);
+        match reply {
+            Ok(r) => r.into_json::<Value>().unwrap()["value"].clone(),
+            Err(ureq::Error::Status(code, r)) => panic!(
+                "WebDriver {path}: {code} {}",
+                r.into_string().unwrap_or_default()
+            ),
+            Err(e) => panic!("WebDriver {path}: {e}"),
+        }
+    }
+
+    fn get(&self, path: &str) -> Value {
+        ureq::get(&format!("{}{path}", self.base))
+            .call()
+            .expect("WebDriver GET")
+            .into_json::<Value>()
+            .unwrap()["value"]
+            .clone()
+    }
+
+    fn goto(&self, url: &str) {
+        self.post("/url", json!({"url": url}));
+    }
+
+    fn find(&self, css: &str) -> String {
+        let found = self.post("/element", json!({"using": "css selector", "value": css}));
+        match found[ELEMENT].as_str() {
+            Some(id) => id.to_string(),
+            None => panic!(
+                "no element {css} ({found}) at {} in:\n{}",
+                self.url(),
+                self.source()
+            ),
+        }
+    }
+
+    fn type_into(&self, css: &str, text: &str) {
+        let element = self.find(css);
+        self.post(&format!("/element/{element}/value"), json!({"text": text}));
+    }
+
+    fn click(&self, css: &str) {
+        let element = self.find(css);
+        self.post(&format!("/element/{element}/click"), json!({}));
+    }
+
+    fn source(&self) -> String {
+        self.get("/source").as_str().unwrap_or_default().to_string()
+    }
+
+    fn url(&self) -> String {
+        self.get("/url").as_str().unwrap_or_default().to_string()
+    }
+
+    fn script(&self, code: &str) -> Value {
+        self.post("/execute/sync", json!({"script": code, "args": []}))
+    }
+
+    /// Waits until the current URL satisfies `done`.
+    fn wait_for_url(&self, done: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let url = self.url();
+            if done(&url) || Instant::now() > deadline {
+                return url;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Session<'_> {
+    fn drop(&mut self) {
+        let _ = ureq::delete(&self.base).call();
+    }
+}
+
+#[test]
+fn each_role_signs_in_and_sees_only_what_it_may() {
+    if !browser_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, app) = start_app(dir.path());
+    let driver = Driver::start();
+    let data = format!("{app}/d/999901/data");
+    let audit = format!("{app}/d/999901/audit");
+
+    for (email, _, role) in demo_accounts() {
+        let browser = driver.session();
+        browser.goto(&format!("{app}/login"));
+        browser.type_into("#email", email);
+        browser.type_into("#password", DEMO_PASSWORD);
+        browser.click("button[type=submit]");
+        let landed = browser.wait_for_url(|u| !u.ends_with("/login"));
+        assert!(!landed.ends_with("/login"), "{role:?} could not sign in");
+
+        browser.goto(&format!("{app}/d/999901"));
+        let page = browser.source();
+        assert!(
+            page.contains(email.split('@').next().unwrap()) || page.contains("Sign out"),
+            "{role:?} is not shown as signed in"
+        );
+        let staff = role.can_view_staff_pages();
+        assert_eq!(
+            page.contains("/d/999901/data\""),
+            staff,
+            "{role:?}: Data in the navigation"
+        );
+        assert_eq!(
+            page.contains("/d/999901/audit\""),
+            role.can_administer(),
+            "{role:?}: Audit log in the navigation"
+        );
+
+        browser.goto(&data);
+        let page = browser.source();
+        assert_eq!(
+            page.contains("Data and imports"),
+            staff,
+            "{role:?} on the data page"
+        );
+        assert_eq!(
+            page.contains("403"),
+            !staff,
+            "{role:?} refused the data page"
+        );
+
+        browser.goto(&audit);
+        let page = browser.source();
+        assert_eq!(
+            page.contains("403"),
+            !role.can_administer(),
+            "{role:?} on the audit log"
+        );
+        if role.can_administer() {
+            assert!(page.contains("import"), "the demo load is in the audit log");
+        }
+
+        if role == Role::Family {
+            // Families switch to Spanish from any page and stay there.
+            browser.goto(&format!("{app}/d/999901/finder"));
+            browser.click("a[lang=es]");
+            browser.wait_for_url(|u| u.ends_with("/d/999901/finder"));
+            let page = browser.source();
+            assert!(page.contains("Buscar una escuela"), "the finder in Spanish");
+            assert!(page.contains("lang=\"es\""));
+        }
+    }
+}
+
+#[test]
+fn keyboard_reaches_the_skip_link_first_and_pages_fit_a_phone() {
+    if !browser_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, app) = start_app(dir.path());
+    let driver = Driver::start();
+    let browser = driver.session();
+    browser.post("/window/rect", json!({"width": 390, "height": 844}));
+
+    for path in [
+        "/d/999901",
+        "/d/999901/campuses",
+        "/d/999901/finder",
+        "/d/999901/campuses/999901101",
+    ] {
+        browser.goto(&format!("{app}{path}"));
+        let body = browser.find("body");
+        browser.post(
+            &format!("/element/{body}/value"),
+            json!({"text": "\u{E004}"}),
+        );
+        let active = browser.get("/element/active");
+        let active = active[ELEMENT].as_str().unwrap().to_string();
+        let text = browser.get(&format!("/element/{active}/text"));
+        assert_eq!(text, "Skip to main content", "{path}: first Tab stop");
+
+        let fits =
+            browser.script("return document.documentElement.scrollWidth <= window.innerWidth + 1;");
+        assert_eq!(fits, json!(true), "{path} scrolls sideways on a phone");
+        let unlabeled = browser.script(
+            "return Array.from(document.querySelectorAll('input:not([type=hidden]), select'))\
+             .filter(e => !(e.id && document.querySelector('label[for=\"' + e.id + '\"]'))).length;",
+        );
+        assert_eq!(unlabeled, json!(0), "{path} has form fields without labels");
+    }
+}

@@ -3,9 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context};
+pub use sgs_web::ingest::{import, ImportRequest};
+
+use anyhow::Context;
 use sgs_domain::{DistrictId, Role};
-use sgs_import::{FileKind, ImportBatch, ReadOptions};
 use sgs_store::{BatchSource, ReplaceScope, Store};
 
 /// The password every demo account shares. The demo holds no real students.
@@ -59,139 +60,6 @@ pub async fn load_demo(store: &Store) -> anyhow::Result<()> {
             .with_context(|| format!("Failed to create demo account {email}"))?;
     }
     Ok(())
-}
-
-/// Options of one `sgs import` run.
-#[derive(Debug, Clone)]
-pub struct ImportRequest {
-    /// District to import into.
-    pub district: DistrictId,
-    /// Files to read.
-    pub files: Vec<PathBuf>,
-    /// Kind of every file, when not detected from its header.
-    pub kind: Option<FileKind>,
-    /// Year for templates whose rows carry none.
-    pub school_year: Option<sgs_domain::SchoolYear>,
-    /// Name of the district feature in a boundary file; also the district's display name.
-    pub district_name: Option<String>,
-    /// Who runs it, for the audit trail.
-    pub actor: String,
-}
-
-/// Reads every file first, then writes them all in one transaction. If any file is refused,
-/// the refusal is logged on the data page and nothing is written.
-pub async fn import(
-    store: &Store,
-    request: &ImportRequest,
-) -> anyhow::Result<Vec<(ImportBatch, sgs_store::ApplyReport)>> {
-    let options = ReadOptions {
-        school_year: request.school_year,
-        district_name: request.district_name.clone(),
-    };
-
-    let mut batches = Vec::new();
-    for path in &request.files {
-        let kind = match request.kind.or_else(|| FileKind::detect(path)) {
-            Some(kind) => kind,
-            None => {
-                let message = format!(
-                    "{}: cannot tell what kind of file this is from its header; pass --kind (see sgs import --help)",
-                    path.display()
-                );
-                record_failure(store, request, path, "unknown", &message).await;
-                bail!(message);
-            }
-        };
-        match sgs_import::read_file(path, kind, &request.district, &options) {
-            Ok(batch) => batches.push(batch),
-            Err(error) => {
-                let message = error.to_string();
-                record_failure(store, request, path, kind.code(), &message).await;
-                bail!(message);
-            }
-        }
-    }
-    // Campuses before yearly data, coordinates after campuses: the order of FileKind::all().
-    let order = |kind: FileKind| FileKind::all().iter().position(|k| *k == kind);
-    batches.sort_by_key(|b| order(b.kind));
-
-    let name = request.district_name.clone().or_else(|| {
-        batches
-            .iter()
-            .map(|b| b.data.name.clone())
-            .find(|n| !n.is_empty())
-    });
-    let work: Vec<(ReplaceScope, &sgs_domain::DistrictSnapshot, BatchSource)> = batches
-        .iter()
-        .map(|batch| {
-            (
-                scope_for(batch),
-                &batch.data,
-                BatchSource {
-                    actor: &request.actor,
-                    kind: batch.kind.code(),
-                    file: &batch.file,
-                    rows: batch.rows,
-                },
-            )
-        })
-        .collect();
-    let reports = match store
-        .apply_batches(&request.district, name.as_deref(), &work)
-        .await
-    {
-        Ok(reports) => reports,
-        Err(error) => {
-            let message = format!("nothing was imported: {error}");
-            if let Some(path) = request.files.first() {
-                record_failure(store, request, path, "batch", &message).await;
-            }
-            bail!(message);
-        }
-    };
-    drop(work);
-    Ok(batches.into_iter().zip(reports).collect())
-}
-
-fn scope_for(batch: &ImportBatch) -> ReplaceScope {
-    let parts = batch.kind.parts();
-    ReplaceScope {
-        campuses: parts.campuses,
-        coordinates_only: parts.coordinates_only,
-        enrollment: parts.enrollment,
-        ratings: parts.ratings,
-        capacity: parts.capacity,
-        groups: parts.groups,
-        residents: parts.residents,
-        planning_areas: parts.planning_areas,
-        boundary: parts.boundary,
-        years: batch.years.clone(),
-    }
-}
-
-async fn record_failure(
-    store: &Store,
-    request: &ImportRequest,
-    path: &Path,
-    kind: &str,
-    message: &str,
-) {
-    let file = path
-        .file_name()
-        .map(|f| f.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let source = BatchSource {
-        actor: &request.actor,
-        kind,
-        file: &file,
-        rows: 0,
-    };
-    if let Err(error) = store
-        .record_failed_import(&request.district, source, message)
-        .await
-    {
-        tracing::warn!(error = %error, "could not record the failed import");
-    }
 }
 
 /// Writes a district's whole data as the CSV/GeoJSON bundle that `sgs import` reads back.

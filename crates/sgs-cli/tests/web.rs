@@ -617,3 +617,84 @@ async fn the_api_follows_the_same_roles_and_matches_its_openapi_document() {
         }
     }
 }
+
+fn multipart(csrf: &str, file_name: &str, contents: &str) -> (String, String) {
+    let boundary = "sgs-test-boundary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\ncapacity\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+         Content-Type: text/csv\r\n\r\n{contents}\r\n--{boundary}--\r\n"
+    );
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn editors_upload_files_on_the_data_page_and_bad_ones_change_nothing() {
+    for app in apps().await {
+        let path = format!("/d/{DEMO}/data/import");
+        let upload = |cookie: String, content_type: String, body: String| {
+            Request::post(&path)
+                .header(header::COOKIE, cookie)
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .unwrap()
+        };
+
+        let reviewer = app.login(email(Role::Reviewer)).await;
+        let (content_type, body) = multipart(
+            "x",
+            "capacity.csv",
+            "school_year,campus_id,capacity\n2022-2023,999901101,1\n",
+        );
+        let refused = app.send(upload(reviewer, content_type, body)).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", app.name);
+
+        let analyst = app.login(email(Role::Analyst)).await;
+        let csrf = app.csrf(&analyst).await;
+        let before = app.store.campus_years(DEMO, Some(CAMPUS)).await.unwrap();
+        let bad =
+            "school_year,campus_id,capacity\n2022-2023,999901101,900\n2022-2023,999901102,many\n";
+        let (content_type, body) = multipart(&csrf, "capacity 2023.csv", bad);
+        let reply = app.send(upload(analyst.clone(), content_type, body)).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "{}: {}",
+            app.name,
+            reply.body
+        );
+        assert_eq!(
+            app.store.campus_years(DEMO, Some(CAMPUS)).await.unwrap(),
+            before,
+            "{}: all or nothing",
+            app.name
+        );
+        let page = app
+            .get(&format!("/d/{DEMO}/data"), Some(&analyst))
+            .await
+            .body;
+        assert!(
+            page.contains("capacity2023.csv:3"),
+            "{}: the error names file and line: {page}",
+            app.name
+        );
+        assert!(page.contains("many"), "{}: and the value", app.name);
+
+        let good = "school_year,campus_id,capacity\n2022-2023,999901101,900\n";
+        let (content_type, body) = multipart(&csrf, "capacity.csv", good);
+        app.send(upload(analyst.clone(), content_type, body)).await;
+        let after = app.store.campus_years(DEMO, Some(CAMPUS)).await.unwrap();
+        let latest = after
+            .iter()
+            .find(|((_, y), _)| y.to_string() == "2022-2023")
+            .unwrap()
+            .1;
+        assert_eq!(latest.capacity, Some(900), "{}", app.name);
+        let imports = app.store.imports(DEMO).await.unwrap();
+        assert_eq!(
+            (imports[0].status.as_str(), imports[0].actor.as_str()),
+            ("ok", "analyst@riverbend.example")
+        );
+    }
+}

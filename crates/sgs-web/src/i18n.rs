@@ -150,6 +150,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("data.error", "Error", "Error"),
     ("data.upload", "Import a file", "Importar un archivo"),
     ("data.upload_button", "Import", "Importar"),
+    ("data.district_name", "District name (boundary files)", "Nombre del distrito (archivos de límites)"),
     ("data.none", "Nothing imported yet.", "Nada importado todavía."),
     ("audit.title", "Audit log", "Registro de auditoría"),
     ("audit.action", "Action", "Acción"),

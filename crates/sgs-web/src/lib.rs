@@ -11,6 +11,7 @@ pub mod auth;
 pub mod charts;
 pub mod error;
 pub mod i18n;
+pub mod ingest;
 pub mod layout;
 mod openapi;
 mod pages;
@@ -18,7 +19,7 @@ mod pages;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::extract::Request;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -90,6 +91,10 @@ pub fn router(state: AppState) -> Router {
         .route("/d/{district}/innovation", get(pages::innovation))
         .route("/d/{district}/self-assessment", get(pages::self_assessment))
         .route("/d/{district}/data", get(pages::data))
+        .route(
+            "/d/{district}/data/import",
+            post(pages::import_upload).layer(DefaultBodyLimit::max(64 * 1024 * 1024)),
+        )
         .route("/d/{district}/audit", get(pages::audit))
         .nest("/api/v1", api)
         .layer(middleware::from_fn(security_headers))

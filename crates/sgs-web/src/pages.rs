@@ -966,7 +966,26 @@ pub(crate) async fn data(
                 } } }
             } }
         }
-        p class="muted" { "sgs import --help" }
+        @if viewer.may(&district, Role::can_edit_data) {
+            section aria-labelledby="upload" {
+                h2 id="upload" { (t("data.upload")) }
+                form method="post" action={ "/d/" (district) "/data/import" } enctype="multipart/form-data" class="filters" {
+                    input type="hidden" name="csrf" value=(viewer.csrf());
+                    div { label for="file" { (t("data.file")) } input id="file" name="file" type="file" accept=".csv,.geojson,.json" required; }
+                    div {
+                        label for="kind" { (t("data.kind")) }
+                        select id="kind" name="kind" {
+                            option value="" { "detect" }
+                            @for kind in sgs_import::FileKind::all() { option value=(kind.code()) { (kind.code()) } }
+                        }
+                    }
+                    div { label for="school_year" { (t("campus.year")) } input id="school_year" name="school_year" placeholder="2022-2023"; }
+                    div { label for="district_name" { (t("data.district_name")) } input id="district_name" name="district_name"; }
+                    div { button type="submit" { (t("data.upload_button")) } }
+                }
+                p class="muted" { "docs/data-formats.md · sgs import --help" }
+            }
+        }
     };
     Ok(page(&viewer, Some(&ctx), t("data.title"), body).into_response())
 }
@@ -1009,9 +1028,115 @@ mod tests {
     }
 
     #[test]
+    fn uploaded_file_names_are_made_safe() {
+        assert_eq!(safe_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(
+            safe_file_name("C:\\Users\\me\\enrollment 2023.csv"),
+            "enrollment2023.csv"
+        );
+        assert_eq!(safe_file_name(".."), "upload.csv");
+    }
+
+    #[test]
     fn csv_fields_are_quoted_when_needed() {
         assert_eq!(csv_field("plain"), "plain");
         assert_eq!(csv_field("a, b"), "\"a, b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+}
+
+/// Accepts one uploaded file and imports it like `sgs import`: checked first, then written in
+/// one transaction, and listed on the data page either way.
+pub(crate) async fn import_upload(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+    mut multipart: axum::extract::Multipart,
+) -> PageResult {
+    let user = viewer.require(&district, Role::can_edit_data)?;
+    let mut fields: BTreeMap<String, String> = BTreeMap::new();
+    let mut upload: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(format!("upload: {e}")))?
+    {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            let file_name = safe_file_name(field.file_name().unwrap_or("upload.csv"));
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| AppError::BadRequest(format!("upload: {e}")))?;
+            upload = Some((file_name, bytes.to_vec()));
+        } else {
+            let value = field
+                .text()
+                .await
+                .map_err(|e| AppError::BadRequest(format!("upload: {e}")))?;
+            fields.insert(name, value.trim().to_string());
+        }
+    }
+    viewer.check_csrf(fields.get("csrf").map(String::as_str))?;
+    let (file_name, bytes) = upload
+        .filter(|(_, b)| !b.is_empty())
+        .ok_or_else(|| AppError::BadRequest("choose a file to import".into()))?;
+    let non_empty = |key: &str| fields.get(key).filter(|v| !v.is_empty()).cloned();
+    let kind = match non_empty("kind") {
+        Some(code) => Some(
+            sgs_import::FileKind::parse(&code)
+                .ok_or_else(|| AppError::BadRequest(format!("unknown file kind {code:?}")))?,
+        ),
+        None => None,
+    };
+    let school_year = non_empty("school_year")
+        .map(|y| SchoolYear::parse(&y))
+        .transpose()
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let district_id = sgs_domain::DistrictId::parse(&district)
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+
+    // The file keeps its own name inside a private directory, so errors name what the user chose.
+    let dir = std::env::temp_dir().join(format!("sgs-upload-{}", auth::new_token()));
+    std::fs::create_dir_all(&dir).map_err(|e| AppError::BadRequest(format!("upload: {e}")))?;
+    let path = dir.join(&file_name);
+    let written = std::fs::write(&path, &bytes);
+    let result = match written {
+        Ok(()) => {
+            let request = crate::ingest::ImportRequest {
+                district: district_id,
+                files: vec![path],
+                kind,
+                school_year,
+                district_name: non_empty("district_name"),
+                actor: user.email.clone(),
+            };
+            crate::ingest::import(&state.store, &request)
+                .await
+                .map(|_| ())
+        }
+        Err(e) => Err(crate::ingest::IngestError(format!("upload: {e}"))),
+    };
+    let _ = std::fs::remove_dir_all(&dir);
+    if result.is_err() {
+        // The reason is on the data page; the log keeps only that it happened.
+        tracing::info!(district.id = %district, "upload refused");
+    }
+
+    Ok(Redirect::to(&format!("/d/{district}/data")).into_response())
+}
+
+/// Keeps letters, digits, dot, dash and underscore of an uploaded file's name.
+fn safe_file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let cleaned: String = base
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .take(100)
+        .collect();
+    if cleaned.trim_matches('.').is_empty() {
+        "upload.csv".into()
+    } else {
+        cleaned
     }
 }

@@ -72,7 +72,12 @@ async fn main() {
             start.elapsed()
         })
         .collect();
-    report("generate the demo district", runs, samples, Duration::from_millis(100));
+    report(
+        "generate the demo district",
+        runs,
+        samples,
+        Duration::from_millis(100),
+    );
 
     let runs = 5;
     let mut samples = Vec::new();
@@ -83,7 +88,12 @@ async fn main() {
         sgs_cli::load_demo(&store).await.unwrap();
         samples.push(start.elapsed());
     }
-    report("load the demo into SQLite (with 7 Argon2 accounts)", runs, samples, Duration::from_secs(2));
+    report(
+        "load the demo into SQLite (with 7 Argon2 accounts)",
+        runs,
+        samples,
+        Duration::from_secs(2),
+    );
 
     let tx = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/tx");
     if tx.join(SAISD_FILES[0]).exists() {
@@ -98,12 +108,19 @@ async fn main() {
                 let start = Instant::now();
                 for file in &files {
                     let kind = FileKind::detect(file).unwrap();
-                    std::hint::black_box(sgs_import::read_file(file, kind, &district, &options).unwrap());
+                    std::hint::black_box(
+                        sgs_import::read_file(file, kind, &district, &options).unwrap(),
+                    );
                 }
                 start.elapsed()
             })
             .collect();
-        report("read SAISD's six TEA/NCES files (statewide, filtered)", runs, samples, Duration::from_secs(2));
+        report(
+            "read SAISD's six TEA/NCES files (statewide, filtered)",
+            runs,
+            samples,
+            Duration::from_secs(2),
+        );
 
         let mut samples = Vec::new();
         for _ in 0..runs {
@@ -121,7 +138,12 @@ async fn main() {
             import(&store, &request).await.unwrap();
             samples.push(start.elapsed());
         }
-        report("sgs import of SAISD into a fresh SQLite store", runs, samples, Duration::from_secs(3));
+        report(
+            "sgs import of SAISD into a fresh SQLite store",
+            runs,
+            samples,
+            Duration::from_secs(3),
+        );
     } else {
         eprintln!("skipping the SAISD benchmarks: {} is absent", tx.display());
     }
@@ -133,7 +155,10 @@ async fn main() {
     let runs = 50;
     for (name, path) in [
         ("district overview page", "/d/999901"),
-        ("campus list page (all 61)", "/d/999901/campuses?sort=rating"),
+        (
+            "campus list page (all 61)",
+            "/d/999901/campuses?sort=rating",
+        ),
         ("campus profile page", "/d/999901/campuses/999901139"),
         ("summary API", "/api/v1/districts/999901/summary"),
     ] {
@@ -142,6 +167,9 @@ async fn main() {
     }
 
     if let Some(kib) = peak_memory_kib() {
-        println!("\nPeak resident memory of the whole run: {:.1} MiB", kib as f64 / 1024.0);
+        println!(
+            "\nPeak resident memory of the whole run: {:.1} MiB",
+            kib as f64 / 1024.0
+        );
     }
 }

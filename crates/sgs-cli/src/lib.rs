@@ -55,7 +55,7 @@ pub async fn load_demo(store: &Store) -> anyhow::Result<()> {
     for (email, name, role) in demo_accounts() {
         let district = (role != Role::StateAdmin).then_some(sgs_demo::DEMO_DISTRICT_ID);
         store
-            .upsert_user(district, email, name, role, &hash)
+            .upsert_user(district, email, name, role, &hash, "sgs demo")
             .await
             .with_context(|| format!("Failed to create demo account {email}"))?;
     }

@@ -207,18 +207,8 @@ async fn main() -> anyhow::Result<()> {
                 anyhow::bail!("--district is required for role {}", role.code());
             }
             let hash = sgs_web::auth::hash_password(&password);
-            let id = store
-                .upsert_user(district.as_deref(), &email, &name, role, &hash)
-                .await?;
             store
-                .audit(
-                    district.as_deref(),
-                    "cli",
-                    "upsert_user",
-                    &format!("user:{id}"),
-                    None,
-                    Some(serde_json::json!({"email": email, "role": role.code()})),
-                )
+                .upsert_user(district.as_deref(), &email, &name, role, &hash, "cli")
                 .await?;
             println!("account {email} ({}) saved", role.code());
         }

@@ -328,4 +328,42 @@ fn keyboard_reaches_the_skip_link_first_and_pages_fit_a_phone() {
         );
         assert_eq!(unlabeled, json!(0), "{path} has form fields without labels");
     }
+
+    // The filters update the list in place (htmx, under the app's strict CSP): choosing a level
+    // changes the announced count without a page load.
+    browser.goto(&format!("{app}/d/999901/campuses"));
+    let marker = browser.script("window.sgsNoReload = 1; return window.sgsNoReload;");
+    assert_eq!(marker, json!(1));
+    let select = browser.find("#school_type");
+    browser.post(&format!("/element/{select}/click"), json!({}));
+    let option = browser.find("#school_type option[value=high]");
+    browser.post(&format!("/element/{option}/click"), json!({}));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut count = String::new();
+    while Instant::now() < deadline {
+        let status = browser.find("#result-count");
+        count = browser
+            .get(&format!("/element/{status}/text"))
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if count.starts_with("8 ") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        count.starts_with("8 "),
+        "the count after filtering to high schools: {count:?}"
+    );
+    let same_page = browser.script("return window.sgsNoReload === 1;");
+    assert_eq!(
+        same_page,
+        json!(true),
+        "filtering reloaded the page instead of swapping the list"
+    );
+    assert!(
+        browser.url().contains("school_type=high"),
+        "the filtered list has its own URL"
+    );
 }

@@ -25,10 +25,18 @@ fn every_rust_file_opens_with_a_module_doc() {
     assert!(files.len() > 20, "found only {} files", files.len());
     let missing: Vec<String> = files
         .iter()
-        .filter(|f| !std::fs::read_to_string(f).unwrap().trim_start().starts_with("//!"))
+        .filter(|f| {
+            !std::fs::read_to_string(f)
+                .unwrap()
+                .trim_start()
+                .starts_with("//!")
+        })
         .map(|f| f.display().to_string())
         .collect();
-    assert!(missing.is_empty(), "files without a //! module doc: {missing:#?}");
+    assert!(
+        missing.is_empty(),
+        "files without a //! module doc: {missing:#?}"
+    );
 }
 
 #[test]
@@ -40,6 +48,9 @@ fn the_docs_the_readme_names_exist() {
         .collect();
     assert!(named.len() >= 4, "{named:?}");
     for doc in named {
-        assert!(workspace().join(doc).exists(), "README names {doc}, which does not exist");
+        assert!(
+            workspace().join(doc).exists(),
+            "README names {doc}, which does not exist"
+        );
     }
 }

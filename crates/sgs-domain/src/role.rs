@@ -68,7 +68,8 @@ impl Role {
         }
     }
 
-    /// May see staff pages: the data page, student-group detail, analysis drafts.
+    /// May see staff pages: the data page and import log, student-group detail of campuses, and
+    /// analysis drafts. Families, partners and the public see campus facts, enrollment and ratings.
     pub fn can_view_staff_pages(self) -> bool {
         !matches!(self, Role::Family | Role::Partner)
     }

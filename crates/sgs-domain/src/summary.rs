@@ -62,8 +62,11 @@ impl Tier {
 pub struct YearSummary {
     /// The school year.
     pub school_year: SchoolYear,
-    /// Students enrolled in campuses with known enrollment.
-    pub students: u32,
+    /// Students enrolled in campuses with known enrollment, or `None` when no campus reported
+    /// enrollment that year (a year with only ratings or capacities is not a year of zero).
+    pub students: Option<u32>,
+    /// Campuses whose enrollment is known.
+    pub campuses_reporting: usize,
     /// Campuses with any record that year.
     pub campuses: usize,
     /// Students by tier.
@@ -76,11 +79,11 @@ impl YearSummary {
     /// Percent of students in quality (A/B) campuses, or `None` in a year no campus earned a
     /// letter (2020 and 2021 in Texas): a gap, not a zero.
     pub fn quality_share(&self) -> Option<f64> {
-        let lettered: u32 = [Tier::Quality, Tier::Mixed, Tier::Low]
+        let lettered = [Tier::Quality, Tier::Mixed, Tier::Low]
             .iter()
-            .filter_map(|t| self.campuses_by_tier.get(t).map(|_| ()))
-            .count() as u32;
-        if lettered == 0 || self.students == 0 {
+            .any(|t| self.campuses_by_tier.contains_key(t));
+        let students = self.students.filter(|n| *n > 0)?;
+        if !lettered {
             return None;
         }
         let quality = self
@@ -88,8 +91,13 @@ impl YearSummary {
             .get(&Tier::Quality)
             .copied()
             .unwrap_or(0);
-        Some(100.0 * f64::from(quality) / f64::from(self.students))
+        Some(100.0 * f64::from(quality) / f64::from(students))
     }
+}
+
+/// The latest year in which any campus reported enrollment.
+pub fn latest_with_enrollment(summaries: &[YearSummary]) -> Option<&YearSummary> {
+    summaries.iter().rev().find(|s| s.students.is_some())
 }
 
 /// Totals per school year, oldest first.
@@ -98,17 +106,21 @@ pub fn summarize(campus_years: &BTreeMap<(CampusId, SchoolYear), CampusYear>) ->
     for ((_, year), facts) in campus_years {
         let summary = by_year.entry(*year).or_insert_with(|| YearSummary {
             school_year: *year,
-            students: 0,
+            students: None,
+            campuses_reporting: 0,
             campuses: 0,
             students_by_tier: BTreeMap::new(),
             campuses_by_tier: BTreeMap::new(),
         });
         let tier = Tier::of(facts.rating.as_ref());
-        let students = facts.total_enrollment().unwrap_or(0);
-        summary.students += students;
         summary.campuses += 1;
-        *summary.students_by_tier.entry(tier).or_default() += students;
         *summary.campuses_by_tier.entry(tier).or_default() += 1;
+        // Only campuses that reported enrollment add students; the rest are unknown, not zero.
+        if let Some(students) = facts.total_enrollment() {
+            summary.students = Some(summary.students.unwrap_or(0) + students);
+            summary.campuses_reporting += 1;
+            *summary.students_by_tier.entry(tier).or_default() += students;
+        }
     }
     by_year.into_values().collect()
 }
@@ -151,11 +163,36 @@ mod tests {
 
         let summaries = summarize(&data);
         assert_eq!(summaries.len(), 2);
-        assert_eq!(summaries[0].students, 500);
+        assert_eq!(summaries[0].students, Some(500));
         assert_eq!(summaries[0].students_by_tier[&Tier::Quality], 300);
         assert_eq!(summaries[0].campuses_by_tier[&Tier::Low], 1);
         assert_eq!(summaries[0].quality_share(), Some(60.0));
-        assert_eq!(summaries[1].students, 400);
+        assert_eq!(summaries[1].students, Some(400));
         assert_eq!(summaries[1].quality_share(), None);
+    }
+
+    #[test]
+    fn a_year_with_ratings_but_no_enrollment_is_unknown_not_zero() {
+        let id = CampusId::parse("999901001").unwrap();
+        let mut data = BTreeMap::new();
+        data.insert(
+            (id.clone(), SchoolYear::starting(2021)),
+            campus_year(250, Some(Rating::Letter('B'))),
+        );
+        let rated_only = CampusYear {
+            rating: Some(Rating::Letter('A')),
+            capacity: Some(600),
+            ..Default::default()
+        };
+        data.insert((id, SchoolYear::starting(2022)), rated_only);
+
+        let summaries = summarize(&data);
+        assert_eq!(summaries[1].students, None);
+        assert_eq!(summaries[1].campuses_reporting, 0);
+        assert_eq!(summaries[1].quality_share(), None);
+        assert_eq!(
+            latest_with_enrollment(&summaries).unwrap().school_year,
+            SchoolYear::starting(2021)
+        );
     }
 }

@@ -50,7 +50,8 @@ fn user_from_row(row: &AnyRow) -> Result<User> {
 const USER_COLUMNS: &str = "id, district_id, email, display_name, role, password_hash";
 
 impl Store {
-    /// Creates an account, or updates the one with this email, and returns its id.
+    /// Creates an account, or updates the one with this email, and returns its id. The change
+    /// and its audit entry (email, role, district; never the password) commit together.
     pub async fn upsert_user(
         &self,
         district_id: Option<&str>,
@@ -58,7 +59,9 @@ impl Store {
         display_name: &str,
         role: Role,
         password_hash: &str,
+        actor: &str,
     ) -> Result<i64> {
+        let mut tx = self.pool.begin().await?;
         let row = sqlx::query(
             "INSERT INTO users (district_id, email, display_name, role, password_hash, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (email) DO UPDATE SET \
@@ -71,9 +74,25 @@ impl Store {
         .bind(role.code())
         .bind(password_hash)
         .bind(now())
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await?;
-        Ok(row.get(0))
+        let id: i64 = row.get(0);
+        crate::audit::insert_audit(
+            &mut tx,
+            district_id,
+            actor,
+            "upsert_user",
+            &format!("user:{id}"),
+            None,
+            Some(serde_json::json!({
+                "email": email.to_lowercase(),
+                "role": role.code(),
+                "district_id": district_id,
+            })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// The account with this email.
@@ -90,7 +109,7 @@ impl Store {
     /// Every account of a district.
     pub async fn users(&self, district_id: &str) -> Result<Vec<User>> {
         let rows = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE district_id = $1 ORDER BY email"
+            "SELECT {USER_COLUMNS} FROM users WHERE district_id = $1 ORDER BY id"
         ))
         .bind(district_id)
         .fetch_all(&self.pool)

@@ -99,20 +99,6 @@ pub(crate) async fn insert_import(
 }
 
 impl Store {
-    /// Records a change that is not part of a batch (account changes, settings).
-    pub async fn audit(
-        &self,
-        district_id: Option<&str>,
-        actor: &str,
-        action: &str,
-        entity: &str,
-        before: Option<serde_json::Value>,
-        after: Option<serde_json::Value>,
-    ) -> Result<()> {
-        let mut conn = self.pool.acquire().await?;
-        insert_audit(&mut conn, district_id, actor, action, entity, before, after).await
-    }
-
     /// The newest `limit` audit entries of a district, newest first.
     pub async fn audit_log(&self, district_id: &str, limit: i64) -> Result<Vec<AuditEntry>> {
         let rows = sqlx::query(

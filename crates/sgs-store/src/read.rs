@@ -69,10 +69,14 @@ fn grade_at(index: i64) -> Result<Grade> {
 impl Store {
     /// Every district, as (id, name), ordered by name.
     pub async fn districts(&self) -> Result<Vec<(String, String)>> {
-        let rows = sqlx::query("SELECT id, name FROM districts ORDER BY name")
+        let rows = sqlx::query("SELECT id, name FROM districts")
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+        let mut districts: Vec<(String, String)> =
+            rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+        // Sorted here, not in SQL: the two engines collate text differently.
+        districts.sort_by_key(|(id, name)| (name.to_lowercase(), id.clone()));
+        Ok(districts)
     }
 
     /// A district's name and boundary, if the district exists.
@@ -96,12 +100,18 @@ impl Store {
     /// A district's campuses ordered by name.
     pub async fn campuses(&self, district_id: &str) -> Result<Vec<Campus>> {
         let rows = sqlx::query(&format!(
-            "SELECT {CAMPUS_COLUMNS} FROM campuses WHERE district_id = $1 ORDER BY name, id"
+            "SELECT {CAMPUS_COLUMNS} FROM campuses WHERE district_id = $1"
         ))
         .bind(district_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(campus_from_row).collect()
+        let mut campuses = rows
+            .iter()
+            .map(campus_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        // Sorted here, not in SQL: the two engines collate text differently.
+        campuses.sort_by_key(|c| (c.name.to_lowercase(), c.id.clone()));
+        Ok(campuses)
     }
 
     /// One campus.
@@ -178,7 +188,9 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         for row in &rows {
-            let students = u32::try_from(row.get::<i64, _>(3)).unwrap_or(0);
+            let stored: i64 = row.get(3);
+            let students =
+                u32::try_from(stored).map_err(|_| corrupt("student count", &stored.to_string()))?;
             years
                 .entry(key(row)?)
                 .or_default()
@@ -217,7 +229,7 @@ impl Store {
     /// A district's planning areas.
     pub async fn planning_areas(&self, district_id: &str) -> Result<Vec<PlanningArea>> {
         let rows = sqlx::query(
-            "SELECT id, name, geometry FROM planning_areas WHERE district_id = $1 ORDER BY name",
+            "SELECT id, name, geometry FROM planning_areas WHERE district_id = $1 ORDER BY id",
         )
         .bind(district_id)
         .fetch_all(&self.pool)
@@ -253,7 +265,9 @@ impl Store {
                     school_year: year(&row.get::<String, _>(1))?,
                     grade: grade_at(row.get(2))?,
                     group: StudentGroup::parse(&group),
-                    count: u32::try_from(row.get::<i64, _>(4)).unwrap_or(0),
+                    count: u32::try_from(row.get::<i64, _>(4)).map_err(|_| {
+                        corrupt("resident count", &row.get::<i64, _>(4).to_string())
+                    })?,
                 })
             })
             .collect()

@@ -168,21 +168,37 @@ impl Store {
         let Some(district) = district else {
             return Err(StoreError::NotFound(format!("campus {campus_id}")));
         };
-        let before: Option<Option<i64>> = sqlx::query(
+        // Write first, then read: the row lock (PostgreSQL) or write lock (SQLite) is taken
+        // before "before" is read, so two edits cannot both record the same starting value.
+        sqlx::query(
+            "INSERT INTO campus_years (campus_id, school_year) VALUES ($1, $2) \
+             ON CONFLICT (campus_id, school_year) DO NOTHING",
+        )
+        .bind(campus_id.as_str())
+        .bind(school_year.to_string())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE campus_years SET capacity = capacity WHERE campus_id = $1 AND school_year = $2",
+        )
+        .bind(campus_id.as_str())
+        .bind(school_year.to_string())
+        .execute(&mut *tx)
+        .await?;
+        let before: Option<i64> = sqlx::query(
             "SELECT capacity FROM campus_years WHERE campus_id = $1 AND school_year = $2",
         )
         .bind(campus_id.as_str())
         .bind(school_year.to_string())
-        .fetch_optional(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?
-        .map(|row| row.get(0));
+        .get(0);
         sqlx::query(
-            "INSERT INTO campus_years (campus_id, school_year, capacity) VALUES ($1, $2, $3) \
-             ON CONFLICT (campus_id, school_year) DO UPDATE SET capacity = excluded.capacity",
+            "UPDATE campus_years SET capacity = $1 WHERE campus_id = $2 AND school_year = $3",
         )
+        .bind(capacity.map(i64::from))
         .bind(campus_id.as_str())
         .bind(school_year.to_string())
-        .bind(capacity.map(i64::from))
         .execute(&mut *tx)
         .await?;
         audit::insert_audit(
@@ -191,7 +207,7 @@ impl Store {
             actor,
             "set_capacity",
             &format!("campus:{campus_id}/{school_year}"),
-            Some(json!({ "capacity": before.flatten() })),
+            Some(json!({ "capacity": before })),
             Some(json!({ "capacity": capacity })),
         )
         .await?;

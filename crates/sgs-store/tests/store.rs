@@ -387,6 +387,7 @@ async fn sessions_expire_and_end() {
                 "Ana",
                 Role::Analyst,
                 "hash",
+                "admin@example.org",
             )
             .await
             .unwrap();
@@ -398,6 +399,30 @@ async fn sessions_expire_and_end() {
             .unwrap();
         assert_eq!(user.id, id, "{}", h.name);
         assert_eq!(user.role, Role::Analyst);
+        let audit = h.store.audit_log("999901", 1).await.unwrap();
+        assert_eq!(audit[0].action, "upsert_user", "{}", h.name);
+        assert_eq!(audit[0].actor, "admin@example.org");
+        let after = audit[0].after.as_ref().unwrap().to_string();
+        assert!(
+            after.contains("ana@example.org") && !after.contains("hash"),
+            "{after}"
+        );
+        let audit = h.store.audit_log("999901", 1).await.unwrap();
+        assert_eq!(
+            (audit[0].action.as_str(), audit[0].actor.as_str()),
+            ("upsert_user", "admin@example.org"),
+            "{}",
+            h.name
+        );
+        assert!(
+            !audit[0]
+                .after
+                .as_ref()
+                .unwrap()
+                .to_string()
+                .contains("hash"),
+            "no password in the audit log"
+        );
 
         let now = sgs_store::now();
         h.store

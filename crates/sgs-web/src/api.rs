@@ -34,19 +34,10 @@ pub struct SessionResponse {
 /// `POST /api/v1/session`: exchanges email and password for a bearer token.
 pub async fn create_session(
     State(state): State<AppState>,
+    viewer: Viewer,
     Json(request): Json<SessionRequest>,
 ) -> ApiResult<SessionResponse> {
-    let key = request.email.trim().to_lowercase();
-    if !state.limiter.allowed(&key) {
-        return Err(AppError::TooManyRequests.into());
-    }
-    let user = state.store.user_by_email(&key).await?;
-    let Some(user) = user.filter(|u| auth::verify_password(&request.password, &u.password_hash))
-    else {
-        state.limiter.record_failure(&key);
-        return Err(AppError::Unauthorized.into());
-    };
-    state.limiter.clear(&key);
+    let user = auth::sign_in(&state, &request.email, &request.password, viewer.client).await?;
 
     let token = auth::new_token();
     state
@@ -122,11 +113,15 @@ pub async fn campuses(
     Ok(Json(json!(state.store.campuses(&district).await?)))
 }
 
-/// `GET /api/v1/districts/{district}/campuses/{campus}`: facts and every year.
+/// `GET /api/v1/districts/{district}/campuses/{campus}`: facts and every year; student groups
+/// only for staff of the district.
 pub async fn campus(
     State(state): State<AppState>,
+    viewer: Viewer,
     Path((district, campus_id)): Path<(String, String)>,
 ) -> ApiResult<Value> {
+    // Student-group sizes are staff data: small counts can identify students.
+    let staff = viewer.may(&district, Role::can_view_staff_pages);
     let campus = state
         .store
         .campus(&campus_id)
@@ -149,7 +144,7 @@ pub async fn campus(
                 "achievement_score": facts.achievement_score,
                 "progress_score": facts.progress_score,
                 "closing_gaps_score": facts.closing_gaps_score,
-                "groups": facts.groups.iter().map(|(g, m)| (g.code(), json!(m))).collect::<std::collections::BTreeMap<_, _>>(),
+                "groups": staff.then(|| facts.groups.iter().map(|(g, m)| (g.code(), json!(m))).collect::<std::collections::BTreeMap<_, _>>()),
             })
         })
         .collect();

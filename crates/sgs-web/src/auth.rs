@@ -4,7 +4,7 @@
 //! Role rules themselves live in `sgs_domain::Role`; this module only asks them.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use argon2::password_hash::{
@@ -74,31 +74,55 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, value)| value)
 }
 
-/// Counts failed sign-ins per email and client address, refusing more than
-/// [`LoginLimiter::MAX_FAILURES`] within [`LoginLimiter::WINDOW`].
+/// Counts sign-in attempts and refuses more than a key's limit within [`LoginLimiter::WINDOW`].
+/// An attempt is counted before the password is checked, so parallel guesses cannot slip past
+/// the limit; a success clears the email's count.
 #[derive(Default)]
 pub struct LoginLimiter {
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
+    attempts: Mutex<HashMap<String, Vec<Instant>>>,
 }
 
 impl LoginLimiter {
-    /// Failures allowed inside the window.
-    pub const MAX_FAILURES: usize = 5;
+    /// Attempts allowed per email and client address inside the window.
+    pub const MAX_PER_ACCOUNT: usize = 5;
+    /// Failed attempts allowed per client address, over all emails, inside the window. Only
+    /// failures count here: a school network behind one address signs many people in.
+    pub const MAX_PER_CLIENT: usize = 50;
     /// The window.
     pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 
-    /// Whether `key` may try again now.
-    pub fn allowed(&self, key: &str) -> bool {
-        let mut failures = self.failures.lock().expect("limiter lock poisoned");
-        let recent = failures.entry(key.to_string()).or_default();
-        recent.retain(|at| at.elapsed() < Self::WINDOW);
-        recent.len() < Self::MAX_FAILURES
+    /// Counts an attempt under `key` and says whether it is within `max`.
+    pub fn attempt(&self, key: &str, max: usize) -> bool {
+        let mut attempts = self.attempts.lock().expect("limiter lock poisoned");
+        if attempts.len() > 10_000 {
+            // Forget keys whose attempts have all left the window, so the map stays small.
+            attempts.retain(|_, times| times.iter().any(|at| at.elapsed() < Self::WINDOW));
+        }
+        let times = attempts.entry(key.to_string()).or_default();
+        times.retain(|at| at.elapsed() < Self::WINDOW);
+        if times.len() >= max {
+            return false;
+        }
+        times.push(Instant::now());
+        true
     }
 
-    /// Records a failure for `key`.
-    pub fn record_failure(&self, key: &str) {
-        let mut failures = self.failures.lock().expect("limiter lock poisoned");
-        failures
+    /// Whether `key` is still under `max` attempts, without counting one.
+    pub fn within(&self, key: &str, max: usize) -> bool {
+        let attempts = self.attempts.lock().expect("limiter lock poisoned");
+        attempts.get(key).is_none_or(|times| {
+            times
+                .iter()
+                .filter(|at| at.elapsed() < Self::WINDOW)
+                .count()
+                < max
+        })
+    }
+
+    /// Records a failure under `key` without checking a limit.
+    pub fn record(&self, key: &str) {
+        let mut attempts = self.attempts.lock().expect("limiter lock poisoned");
+        attempts
             .entry(key.to_string())
             .or_default()
             .push(Instant::now());
@@ -106,11 +130,103 @@ impl LoginLimiter {
 
     /// Forgets `key` after a successful sign-in.
     pub fn clear(&self, key: &str) {
-        self.failures
+        self.attempts
             .lock()
             .expect("limiter lock poisoned")
             .remove(key);
     }
+}
+
+/// Why a sign-in failed.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SignInError {
+    /// Too many attempts; wait.
+    Limited,
+    /// Unknown email or wrong password (deliberately not told apart).
+    Wrong,
+}
+
+/// Checks an email and password under the rate limits and returns the account. Unknown emails
+/// cost the same Argon2 work as known ones, so timing does not reveal which emails exist.
+pub async fn sign_in(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    client: Option<std::net::IpAddr>,
+) -> Result<User, AppError> {
+    let email = email.trim().to_lowercase();
+    let client = client
+        .map(|ip| ip.to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let account_key = format!("{email}|{client}");
+    let client_key = format!("client|{client}");
+    let allowed = state
+        .limiter
+        .within(&client_key, LoginLimiter::MAX_PER_CLIENT)
+        && state
+            .limiter
+            .attempt(&account_key, LoginLimiter::MAX_PER_ACCOUNT);
+    if !allowed {
+        return Err(AppError::TooManyRequests);
+    }
+
+    static DUMMY_HASH: OnceLock<String> = OnceLock::new();
+    let user = state.store.user_by_email(&email).await?;
+    let stored = match &user {
+        Some(user) => user.password_hash.clone(),
+        None => DUMMY_HASH
+            .get_or_init(|| hash_password("no such account"))
+            .clone(),
+    };
+    let password = password.to_string();
+    // Argon2 takes tens of milliseconds of CPU; keep it off the async workers.
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
+        .await
+        .unwrap_or(false);
+
+    match user {
+        Some(user) if matches => {
+            state.limiter.clear(&account_key);
+            tracing::info!(user.id = user.id, "signed in");
+            Ok(user)
+        }
+        _ => {
+            state.limiter.record(&client_key);
+            tracing::info!("sign-in failed");
+            Err(AppError::Unauthorized)
+        }
+    }
+}
+
+/// Refuses a cross-site form post. Browsers send `Sec-Fetch-Site` and `Origin`; a post from
+/// another site could otherwise sign a person in to an attacker's account.
+pub fn same_site_post(headers: &HeaderMap) -> Result<(), AppError> {
+    if headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|site| site == "cross-site")
+    {
+        return Err(AppError::Forbidden);
+    }
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    if let (Some(origin), Some(host)) = (origin, host) {
+        let origin_host = origin.split("://").nth(1).unwrap_or(origin);
+        if origin != "null" && origin_host != host {
+            return Err(AppError::Forbidden);
+        }
+    }
+    Ok(())
+}
+
+/// The `Set-Cookie` value for a session token (or, with an empty token, for ending it). Cookies
+/// are `Secure` when the app is told it is served over HTTPS.
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    let max_age = if token.is_empty() { 0 } else { SESSION_SECONDS };
+    let secure = if secure { "; Secure" } else { "" };
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    )
 }
 
 /// Who is asking, and in which language they read.
@@ -124,6 +240,8 @@ pub struct Viewer {
     pub lang: Lang,
     /// The request path, for the language switch to return to.
     pub path: String,
+    /// The client's address, for sign-in rate limits.
+    pub client: Option<std::net::IpAddr>,
 }
 
 impl Viewer {
@@ -224,6 +342,10 @@ impl FromRequestParts<AppState> for Viewer {
             session,
             lang,
             path: parts.uri.path().to_string(),
+            client: parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|info| info.0.ip()),
         })
     }
 }
@@ -242,19 +364,43 @@ mod tests {
     }
 
     #[test]
-    fn limiter_refuses_after_five_failures() {
+    fn limiter_counts_attempts_per_key() {
         let limiter = LoginLimiter::default();
-        for _ in 0..LoginLimiter::MAX_FAILURES {
-            assert!(limiter.allowed("a@x|127.0.0.1"));
-            limiter.record_failure("a@x|127.0.0.1");
+        for _ in 0..LoginLimiter::MAX_PER_ACCOUNT {
+            assert!(limiter.attempt("a@x|127.0.0.1", LoginLimiter::MAX_PER_ACCOUNT));
         }
-        assert!(!limiter.allowed("a@x|127.0.0.1"));
+        assert!(!limiter.attempt("a@x|127.0.0.1", LoginLimiter::MAX_PER_ACCOUNT));
         assert!(
-            limiter.allowed("b@x|127.0.0.1"),
-            "other accounts are not limited"
+            limiter.attempt("a@x|10.0.0.9", LoginLimiter::MAX_PER_ACCOUNT),
+            "another client is not locked out"
         );
         limiter.clear("a@x|127.0.0.1");
-        assert!(limiter.allowed("a@x|127.0.0.1"));
+        assert!(limiter.attempt("a@x|127.0.0.1", LoginLimiter::MAX_PER_ACCOUNT));
+    }
+
+    #[test]
+    fn cross_site_posts_are_refused() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, "sgs.example".parse().unwrap());
+        assert!(same_site_post(&headers).is_ok());
+        headers.insert(header::ORIGIN, "https://sgs.example".parse().unwrap());
+        assert!(same_site_post(&headers).is_ok());
+        headers.insert(header::ORIGIN, "https://evil.example".parse().unwrap());
+        assert!(same_site_post(&headers).is_err());
+        let mut headers = HeaderMap::new();
+        headers.insert("sec-fetch-site", "cross-site".parse().unwrap());
+        assert!(same_site_post(&headers).is_err());
+    }
+
+    #[test]
+    fn session_cookies_are_http_only_and_secure_when_asked() {
+        let cookie = session_cookie("abc", true);
+        assert!(
+            cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Strict")
+                && cookie.ends_with("; Secure")
+        );
+        assert!(session_cookie("", false).contains("Max-Age=0"));
     }
 
     #[test]

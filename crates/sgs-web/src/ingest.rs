@@ -46,17 +46,29 @@ pub async fn import(
             Some(kind) => kind,
             None => {
                 let message = format!(
-                    "{}: cannot tell what kind of file this is from its header; pass --kind (see sgs import --help)",
-                    path.display()
+                    "{}: cannot tell what kind of file this is from its header; choose its kind \
+                     (--kind on the command line; the kinds are in docs/data-formats.md)",
+                    file_name(path)
                 );
                 record_failure(store, request, path, "unknown", &message).await;
                 return Err(IngestError(message));
             }
         };
-        match sgs_import::read_file(path, kind, &request.district, &options) {
+        // Parsing a statewide file takes real CPU time; keep it off the async workers.
+        let read = {
+            let name = file_name(path);
+            let (path, district, options) =
+                (path.clone(), request.district.clone(), options.clone());
+            tokio::task::spawn_blocking(move || {
+                // The error travels as its message: it is all the caller needs.
+                sgs_import::read_file(&path, kind, &district, &options).map_err(|e| e.to_string())
+            })
+            .await
+            .map_err(|e| IngestError(format!("{name}: reading failed: {e}")))?
+        };
+        match read {
             Ok(batch) => batches.push(batch),
-            Err(error) => {
-                let message = error.to_string();
+            Err(message) => {
                 record_failure(store, request, path, kind.code(), &message).await;
                 return Err(IngestError(message));
             }
@@ -120,17 +132,22 @@ fn scope_for(batch: &ImportBatch) -> ReplaceScope {
     }
 }
 
-async fn record_failure(
+/// The file's own name, without the directory it was read from.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|f| f.to_string_lossy().to_string())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Records a refused import in the import log, so the data page shows it.
+pub async fn record_failure(
     store: &Store,
     request: &ImportRequest,
     path: &Path,
     kind: &str,
     message: &str,
 ) {
-    let file = path
-        .file_name()
-        .map(|f| f.to_string_lossy().to_string())
-        .unwrap_or_default();
+    let file = file_name(path);
     let source = BatchSource {
         actor: &request.actor,
         kind,

@@ -32,8 +32,10 @@ use sgs_store::Store;
 pub struct AppState {
     /// The database.
     pub store: Store,
-    /// Failed sign-in counter.
+    /// Sign-in attempt counter.
     pub limiter: Arc<auth::LoginLimiter>,
+    /// Mark cookies `Secure`: set when the app is served over HTTPS (behind a proxy).
+    pub secure_cookies: bool,
 }
 
 impl AppState {
@@ -42,6 +44,8 @@ impl AppState {
         AppState {
             store,
             limiter: Arc::new(auth::LoginLimiter::default()),
+            secure_cookies: std::env::var("SGS_SECURE_COOKIES")
+                .is_ok_and(|v| v == "1" || v == "true"),
         }
     }
 }

@@ -8,7 +8,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use maud::{html, Markup};
 use serde::Deserialize;
-use sgs_domain::summary::{summarize, Tier, YearSummary};
+use sgs_domain::summary::{latest_with_enrollment, summarize, Tier, YearSummary};
 use sgs_domain::{
     Campus, CampusId, CampusStatus, CampusYear, Grade, Rating, Role, SchoolYear, StudentGroup,
 };
@@ -139,27 +139,26 @@ pub(crate) struct LoginForm {
     password: String,
 }
 
-/// Signs in: checks the rate limit, verifies the password, starts a session.
+/// Signs in: checks the rate limits and the password, starts a session.
 pub(crate) async fn login(
     State(state): State<AppState>,
     viewer: Viewer,
+    headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> PageResult {
-    let key = form.email.trim().to_lowercase();
-    if !state.limiter.allowed(&key) {
-        let body = login_page(&viewer, Some(viewer.lang.t("login.limited")));
-        return Ok((StatusCode::TOO_MANY_REQUESTS, body).into_response());
-    }
-
-    let user = state.store.user_by_email(&key).await?;
-    let Some(user) = user.filter(|u| auth::verify_password(&form.password, &u.password_hash))
-    else {
-        state.limiter.record_failure(&key);
-        tracing::info!("sign-in failed");
-        let body = login_page(&viewer, Some(viewer.lang.t("login.failed")));
-        return Ok((StatusCode::UNAUTHORIZED, body).into_response());
+    auth::same_site_post(&headers)?;
+    let user = match auth::sign_in(&state, &form.email, &form.password, viewer.client).await {
+        Ok(user) => user,
+        Err(AppError::TooManyRequests) => {
+            let body = login_page(&viewer, Some(viewer.lang.t("login.limited")));
+            return Ok((StatusCode::TOO_MANY_REQUESTS, body).into_response());
+        }
+        Err(AppError::Unauthorized) => {
+            let body = login_page(&viewer, Some(viewer.lang.t("login.failed")));
+            return Ok((StatusCode::UNAUTHORIZED, body).into_response());
+        }
+        Err(other) => return Err(other),
     };
-    state.limiter.clear(&key);
 
     let token = auth::new_token();
     let expires = sgs_store::now() + SESSION_SECONDS;
@@ -172,14 +171,11 @@ pub(crate) async fn login(
             expires,
         )
         .await?;
-    tracing::info!(user.id = user.id, "signed in");
     let target = match &user.district_id {
         Some(district) => format!("/d/{district}"),
         None => "/".to_string(),
     };
-    let cookie = format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={SESSION_SECONDS}"
-    );
+    let cookie = auth::session_cookie(&token, state.secure_cookies);
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&target)).into_response())
 }
 
@@ -198,8 +194,18 @@ pub(crate) async fn logout(
     if let Some(token) = auth::cookie(&headers, SESSION_COOKIE) {
         state.store.delete_session(&auth::token_hash(token)).await?;
     }
-    let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    let cookie = auth::session_cookie("", state.secure_cookies);
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
+}
+
+/// Whether `path` is a plain path on this site: it starts with one `/` and holds only letters,
+/// digits and `/ - _ .`, so no browser can read it as another host (`//`, `/\\`, tabs, `%5C`).
+fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && path
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.'))
 }
 
 #[derive(Deserialize)]
@@ -217,7 +223,7 @@ pub(crate) async fn set_language(
     // Only same-site paths: an open redirect would let a link send people elsewhere.
     let back = query
         .back
-        .filter(|b| b.starts_with('/') && !b.starts_with("//"))
+        .filter(|b| is_local_path(b))
         .unwrap_or_else(|| "/".into());
     let cookie = format!(
         "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
@@ -241,7 +247,7 @@ pub(crate) async fn overview(
     let lang = viewer.lang;
     let t = |k| lang.t(k);
 
-    let latest = summaries.last();
+    let latest = latest_with_enrollment(&summaries);
     let rated = latest_rated(&summaries);
     let open = campuses
         .iter()
@@ -249,11 +255,11 @@ pub(crate) async fn overview(
         .count();
     let trend: Vec<(String, Option<f64>)> = summaries
         .iter()
-        .map(|s| (s.school_year.to_string(), Some(f64::from(s.students))))
+        .map(|s| (s.school_year.to_string(), s.students.map(f64::from)))
         .collect();
     let body = html! {
         div class="cards" {
-            div class="card" { span class="big" { (latest.map(|s| format_number(f64::from(s.students))).unwrap_or_default()) } (t("overview.students")) @if let Some(s) = latest { " · " (s.school_year) } }
+            div class="card" { span class="big" { (latest.and_then(|s| s.students).map(|n| format_number(f64::from(n))).unwrap_or_else(|| "–".into())) } (t("overview.students")) @if let Some(s) = latest { " · " (s.school_year) } }
             div class="card" { span class="big" { (open) } (t("overview.campuses")) }
             div class="card" { span class="big" { (rated.and_then(YearSummary::quality_share).map(|p| format!("{p:.1}%")).unwrap_or_else(|| "–".into())) } (t("overview.quality_share")) @if let Some(s) = rated { " · " (s.school_year) } }
         }
@@ -262,8 +268,8 @@ pub(crate) async fn overview(
         details {
             summary { (t("table.show")) }
             table {
-                thead { tr { th { (t("overview.latest_year")) } th class="num" { (t("overview.students")) } th class="num" { (t("overview.campuses")) } } }
-                tbody { @for s in &summaries { tr { td { (s.school_year) } td class="num" { (format_number(f64::from(s.students))) } td class="num" { (s.campuses) } } } }
+                thead { tr { th scope="col" { (t("overview.latest_year")) } th scope="col" class="num" { (t("overview.students")) } th scope="col" class="num" { (t("overview.campuses")) } } }
+                tbody { @for s in &summaries { tr { th scope="row" { (s.school_year) } td class="num" { (missing_or(s.students, lang)) } td class="num" { (s.campuses) } } } }
             }
         }
         @if let Some(s) = rated {
@@ -279,6 +285,16 @@ pub(crate) async fn overview(
         body,
     )
     .into_response())
+}
+
+/// A count, or a dash that screen readers hear as "not reported".
+fn missing_or(value: Option<u32>, lang: Lang) -> Markup {
+    match value {
+        Some(n) => html! { (format_number(f64::from(n))) },
+        None => {
+            html! { span aria-hidden="true" { "–" } span class="skip" { (lang.t("campus.missing")) } }
+        }
+    }
 }
 
 fn tier_label(tier: Tier, lang: Lang) -> &'static str {
@@ -302,7 +318,8 @@ pub(crate) async fn compare(State(state): State<AppState>, viewer: Viewer) -> Pa
     let mut rows = Vec::new();
     for (id, name) in state.store.districts().await? {
         let summaries = summarize(&state.store.campus_years(&id, None).await?);
-        let students = summaries.last().map(|s| (s.school_year, s.students));
+        let students =
+            latest_with_enrollment(&summaries).and_then(|s| s.students.map(|n| (s.school_year, n)));
         let share =
             latest_rated(&summaries).and_then(|s| s.quality_share().map(|p| (s.school_year, p)));
         rows.push((id, name, students, share));
@@ -310,10 +327,10 @@ pub(crate) async fn compare(State(state): State<AppState>, viewer: Viewer) -> Pa
     let t = |k| viewer.lang.t(k);
     let body = html! {
         div class="table-wrap" { table {
-            thead { tr { th { (t("nav.districts")) } th class="num" { (t("overview.students")) } th class="num" { (t("overview.quality_share")) } } }
+            thead { tr { th scope="col" { (t("nav.districts")) } th scope="col" class="num" { (t("overview.students")) } th scope="col" class="num" { (t("overview.quality_share")) } } }
             tbody { @for (id, name, students, share) in &rows { tr {
-                td { a href={ "/d/" (id) } { (name) } }
-                td class="num" { @if let Some((y, n)) = students { (format_number(f64::from(*n))) " (" (y) ")" } }
+                th scope="row" { a href={ "/d/" (id) } { (name) } }
+                td class="num" { @if let Some((y, n)) = students { (format_number(f64::from(*n))) " (" (y) ")" } @else { "–" } }
                 td class="num" { @if let Some((y, p)) = share { (format!("{p:.1}%")) " (" (y) ")" } @else { "–" } }
             } } }
         } }
@@ -485,7 +502,7 @@ async fn campus_list_page(
 
     let body = html! {
         @if finder { p { (t("finder.intro")) } }
-        form method="get" action=(action) class="filters" aria-label=(t("campuses.filter")) hx-get=(action) hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-trigger="change, search" hx-push-url="true" {
+        form method="get" action=(action) class="filters" aria-label=(t("campuses.filter")) hx-get=(action) hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-select-oob="#result-count" hx-trigger="change, search" hx-push-url="true" {
             div { label for="q" { (t("campuses.search")) } input id="q" name="q" type="search" value=(filter.q.clone().unwrap_or_default()); }
             (select("school_type", t("campuses.type"), "school_type", &filter.school_type, t("campuses.any"), &types))
             @if !finder { (select("governance", t("campuses.governance"), "governance", &filter.governance, t("campuses.any"), &governances)) }
@@ -494,8 +511,10 @@ async fn campus_list_page(
             (select("sort", t("campuses.sort"), "sort", &filter.sort, t("campuses.name"), &sorts[1..]))
             div { button type="submit" { (t("campuses.apply")) } }
         }
+        // The count sits outside the swapped list so screen readers announce each new count.
+        p id="result-count" role="status" { (rows.len()) " " (t("campuses.count")) }
+        @if !finder { p { a href={ "/d/" (district) "/campuses.csv" } { (t("campus.download_csv")) } } }
         div id="results" {
-        p role="status" { (rows.len()) " " (t("campuses.count")) @if !finder { " · " a href={ "/d/" (district) "/campuses.csv" } { (t("campus.download_csv")) } } }
         @if rows.is_empty() {
             p { (t("campuses.none")) }
         } @else {
@@ -549,11 +568,18 @@ pub(crate) async fn finder(
 }
 
 /// Quotes a CSV field when it needs it.
+/// Quotes a CSV field when it needs it, and defuses text a spreadsheet would run as a formula
+/// (a campus name beginning with `=`, `+`, `-` or `@` gets a leading apostrophe).
 pub(crate) fn csv_field(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    };
     if value.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
-        value.to_string()
+        value
     }
 }
 
@@ -720,7 +746,7 @@ pub(crate) async fn campus_profile(
             details {
                 summary { (t("table.show")) }
                 div class="table-wrap" { table {
-                    thead { tr { th scope="col" { (t("campus.year")) } @for g in &grade_columns { th scope="col" class="num" { (g) } } th scope="col" class="num" { "Total" } th scope="col" class="num" { (t("campus.capacity")) } } }
+                    thead { tr { th scope="col" { (t("campus.year")) } @for g in &grade_columns { th scope="col" class="num" { (g) } } th scope="col" class="num" { (t("campus.total")) } th scope="col" class="num" { (t("campus.capacity")) } } }
                     tbody { @for (year, facts) in &years { tr {
                         th scope="row" { (year) }
                         @for g in &grade_columns { td class="num" { @match facts.enrollment.get(g) { Some(n) => (n), None => span class="muted" { "–" } } } }
@@ -743,14 +769,15 @@ pub(crate) async fn campus_profile(
             }
         }
         @let group_years: Vec<(&SchoolYear, &CampusYear)> = years.iter().filter(|(_, f)| !f.groups.is_empty()).collect();
-        @if let Some((year, facts)) = group_years.last() {
+        @if let (true, Some((year, facts))) = (viewer.may(&district, Role::can_view_staff_pages), group_years.last()) {
             section aria-labelledby="groups" {
                 h2 id="groups" { (t("campus.groups")) " · " (year) }
                 table {
+                    thead { tr { th scope="col" { (t("campus.group")) } th scope="col" class="num" { (t("campuses.enrollment")) } th scope="col" class="num" { (t("lever1.share")) } } }
                     tbody { @for group in StudentGroup::all() { @if let Some(m) = facts.groups.get(&group) { tr {
                         th scope="row" { (group_label(group, lang)) }
-                        td class="num" { @if let Some(c) = m.count { (format_number(f64::from(c))) } }
-                        td class="num" { @if let Some(p) = m.percent { (format!("{p:.1}%")) } }
+                        td class="num" { (missing_or(m.count, lang)) }
+                        td class="num" { @match m.percent { Some(p) => (format!("{p:.1}%")), None => (missing_or(None, lang)) } }
                     } } } }
                 }
             }
@@ -794,11 +821,32 @@ pub(crate) async fn campus_enrollment_csv(
     State(state): State<AppState>,
     Path((district, campus_id)): Path<(String, String)>,
 ) -> PageResult {
-    let (campus, years) = load_campus(&state, &district, &campus_id).await?;
+    let campus = state
+        .store
+        .campus(&campus_id)
+        .await?
+        .filter(|c| c.district_id.as_str() == district)
+        .ok_or(AppError::NotFound)?;
+    // The profile continues a restarted campus's history; the download names which campus each
+    // row belongs to, so the predecessor's years keep the predecessor's id.
+    let mut rows = state
+        .store
+        .campus_years(&district, Some(&campus_id))
+        .await?;
+    if let Some(predecessor) = &campus.predecessor_id {
+        rows.extend(
+            state
+                .store
+                .campus_years(&district, Some(predecessor.as_str()))
+                .await?,
+        );
+    }
+    let mut rows: Vec<_> = rows.into_iter().collect();
+    rows.sort_by_key(|((id, year), _)| (*year, id.clone()));
     let mut out = String::from("school_year,campus_id,grade,students\n");
-    for (year, facts) in &years {
+    for ((id, year), facts) in &rows {
         for (grade, students) in &facts.enrollment {
-            out.push_str(&format!("{year},{},{grade},{students}\n", campus.id));
+            out.push_str(&format!("{year},{id},{grade},{students}\n"));
         }
     }
     Ok(csv_response(&format!("enrollment-{}.csv", campus.id), out))
@@ -872,7 +920,7 @@ pub(crate) async fn goals(
             thead { tr { th scope="col" { (t("campus.year")) } @for tier in Tier::all() { th scope="col" class="num" { (tier_label(tier, lang)) } } th scope="col" class="num" { (t("lever1.share")) } } }
             tbody { @for s in &summaries { tr {
                 th scope="row" { (s.school_year) }
-                @for tier in Tier::all() { td class="num" { (format_number(f64::from(s.students_by_tier.get(&tier).copied().unwrap_or(0)))) } }
+                @for tier in Tier::all() { td class="num" { @if s.students.is_some() { (format_number(f64::from(s.students_by_tier.get(&tier).copied().unwrap_or(0)))) } @else { (missing_or(None, lang)) } } }
                 td class="num" { @match s.quality_share() { Some(p) => (format!("{p:.1}%")), None => span class="muted" { (t("lever1.no_ratings")) } } }
             } } }
         } }
@@ -925,8 +973,7 @@ pub(crate) async fn innovation(
 ) -> PageResult {
     let ctx = district_ctx(&state, &district).await?;
     let body = html! {
-        p { "Initiatives, PDSA cycles and run charts for the Office of Innovation arrive with the Lever 4 work. "
-            "Until then this page says so rather than show invented numbers." }
+        p { (viewer.lang.t("lever4.body")) }
     };
     Ok(page(&viewer, Some(&ctx), viewer.lang.t("lever4.title"), body).into_response())
 }
@@ -938,7 +985,7 @@ pub(crate) async fn self_assessment(
 ) -> PageResult {
     let ctx = district_ctx(&state, &district).await?;
     let body = html! {
-        p { "The self-assessment rubric across the four levers arrives with its own issue; district leaders will rate each lever here and turn gaps into work." }
+        p { (viewer.lang.t("assessment.body")) }
     };
     Ok(page(&viewer, Some(&ctx), viewer.lang.t("assessment.title"), body).into_response())
 }
@@ -975,7 +1022,7 @@ pub(crate) async fn data(
                     div {
                         label for="kind" { (t("data.kind")) }
                         select id="kind" name="kind" {
-                            option value="" { "detect" }
+                            option value="" { (t("data.detect")) }
                             @for kind in sgs_import::FileKind::all() { option value=(kind.code()) { (kind.code()) } }
                         }
                     }
@@ -1011,38 +1058,6 @@ pub(crate) async fn audit(
         } }
     };
     Ok(page(&viewer, Some(&ctx), t("audit.title"), body).into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn capacity_input_is_checked() {
-        assert_eq!(parse_capacity(" 640 ").unwrap(), Some(640));
-        assert_eq!(parse_capacity("").unwrap(), None);
-        for bad in ["-1", "12.5", "lots", "20001"] {
-            let err = parse_capacity(bad).unwrap_err().to_string();
-            assert!(err.contains("expected a whole number"), "{bad}: {err}");
-        }
-    }
-
-    #[test]
-    fn uploaded_file_names_are_made_safe() {
-        assert_eq!(safe_file_name("../../etc/passwd"), "passwd");
-        assert_eq!(
-            safe_file_name("C:\\Users\\me\\enrollment 2023.csv"),
-            "enrollment2023.csv"
-        );
-        assert_eq!(safe_file_name(".."), "upload.csv");
-    }
-
-    #[test]
-    fn csv_fields_are_quoted_when_needed() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a, b"), "\"a, b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-    }
 }
 
 /// Accepts one uploaded file and imports it like `sgs import`: checked first, then written in
@@ -1100,24 +1115,28 @@ pub(crate) async fn import_upload(
     let dir = std::env::temp_dir().join(format!("sgs-upload-{}", auth::new_token()));
     std::fs::create_dir_all(&dir).map_err(|e| AppError::BadRequest(format!("upload: {e}")))?;
     let path = dir.join(&file_name);
-    let written = std::fs::write(&path, &bytes);
-    let result = match written {
-        Ok(()) => {
-            let request = crate::ingest::ImportRequest {
-                district: district_id,
-                files: vec![path],
-                kind,
-                school_year,
-                district_name: non_empty("district_name"),
-                actor: user.email.clone(),
-            };
-            crate::ingest::import(&state.store, &request)
-                .await
-                .map(|_| ())
-        }
-        Err(e) => Err(crate::ingest::IngestError(format!("upload: {e}"))),
+    let written = tokio::fs::write(&path, &bytes).await;
+    let request = crate::ingest::ImportRequest {
+        district: district_id,
+        files: vec![path.clone()],
+        kind,
+        school_year,
+        district_name: non_empty("district_name"),
+        actor: user.email.clone(),
     };
-    let _ = std::fs::remove_dir_all(&dir);
+    let result = match written {
+        Ok(()) => crate::ingest::import(&state.store, &request)
+            .await
+            .map(|_| ()),
+        Err(error) => {
+            let message = format!(
+                "{file_name}: the upload could not be saved for reading ({error}); nothing was imported"
+            );
+            crate::ingest::record_failure(&state.store, &request, &path, "upload", &message).await;
+            Err(crate::ingest::IngestError(message))
+        }
+    };
+    let _ = tokio::fs::remove_dir_all(&dir).await;
     if result.is_err() {
         // The reason is on the data page; the log keeps only that it happened.
         tracing::info!(district.id = %district, "upload refused");
@@ -1138,5 +1157,56 @@ fn safe_file_name(name: &str) -> String {
         "upload.csv".into()
     } else {
         cleaned
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capacity_input_is_checked() {
+        assert_eq!(parse_capacity(" 640 ").unwrap(), Some(640));
+        assert_eq!(parse_capacity("").unwrap(), None);
+        for bad in ["-1", "12.5", "lots", "20001"] {
+            let err = parse_capacity(bad).unwrap_err().to_string();
+            assert!(err.contains("expected a whole number"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn uploaded_file_names_are_made_safe() {
+        assert_eq!(safe_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(
+            safe_file_name("C:\\Users\\me\\enrollment 2023.csv"),
+            "enrollment2023.csv"
+        );
+        assert_eq!(safe_file_name(".."), "upload.csv");
+    }
+
+    #[test]
+    fn only_local_paths_are_redirect_targets() {
+        for good in ["/", "/d/999901/finder", "/d/015907/campuses/015907001"] {
+            assert!(is_local_path(good), "{good}");
+        }
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\tevil",
+            "https://evil.example",
+            "/%5Cevil",
+            "evil",
+        ] {
+            assert!(!is_local_path(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_when_needed() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
     }
 }

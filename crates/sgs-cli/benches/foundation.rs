@@ -13,15 +13,6 @@ use sgs_import::{FileKind, ReadOptions};
 use sgs_web::ingest::{import, ImportRequest};
 use tower::ServiceExt;
 
-const SAISD_FILES: [&str; 6] = [
-    "tea_askted_directory_2019.csv",
-    "tea_campus_enrollment_by_grade_2019_2023.csv",
-    "tea_campus_ratings_2019_CAMPRATE.csv",
-    "tea_campus_accountability_2021_22.csv",
-    "nces_ccd_tx_schools_2013_14_latlon.csv",
-    "tx_school_districts_2016.geojson",
-];
-
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
     samples[samples.len() / 2]
@@ -96,8 +87,8 @@ async fn main() {
     );
 
     let tx = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/tx");
-    if tx.join(SAISD_FILES[0]).exists() {
-        let files: Vec<PathBuf> = SAISD_FILES.iter().map(|f| tx.join(f)).collect();
+    if tx.join(sgs_cli::SAISD_FILES[0]).exists() {
+        let files: Vec<PathBuf> = sgs_cli::SAISD_FILES.iter().map(|f| tx.join(f)).collect();
         let district = DistrictId::parse("015907").unwrap();
         let options = ReadOptions {
             school_year: None,

@@ -9,6 +9,17 @@ use anyhow::Context;
 use sgs_domain::{DistrictId, Role};
 use sgs_store::{BatchSource, ReplaceScope, Store};
 
+/// San Antonio ISD's published files in `shared/data/tx`, in the order the README imports them:
+/// the directory, five years of enrollment, the 2019 and 2022 ratings, coordinates, boundary.
+pub const SAISD_FILES: [&str; 6] = [
+    "tea_askted_directory_2019.csv",
+    "tea_campus_enrollment_by_grade_2019_2023.csv",
+    "tea_campus_ratings_2019_CAMPRATE.csv",
+    "tea_campus_accountability_2021_22.csv",
+    "nces_ccd_tx_schools_2013_14_latlon.csv",
+    "tx_school_districts_2016.geojson",
+];
+
 /// The password every demo account shares. The demo holds no real students.
 pub const DEMO_PASSWORD: &str = "sgs-demo";
 

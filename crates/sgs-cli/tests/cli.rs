@@ -30,15 +30,6 @@ fn texas_data() -> Option<PathBuf> {
     }
 }
 
-const SAISD_FILES: [&str; 6] = [
-    "tea_askted_directory_2019.csv",
-    "tea_campus_enrollment_by_grade_2019_2023.csv",
-    "tea_campus_ratings_2019_CAMPRATE.csv",
-    "tea_campus_accountability_2021_22.csv",
-    "nces_ccd_tx_schools_2013_14_latlon.csv",
-    "tx_school_districts_2016.geojson",
-];
-
 fn import_saisd(data_dir: &Path, tx: &Path) -> Output {
     let mut args = vec![
         "import".to_string(),
@@ -47,7 +38,11 @@ fn import_saisd(data_dir: &Path, tx: &Path) -> Output {
         "--district-name".into(),
         "San Antonio Independent School District".into(),
     ];
-    args.extend(SAISD_FILES.iter().map(|f| tx.join(f).display().to_string()));
+    args.extend(
+        sgs_cli::SAISD_FILES
+            .iter()
+            .map(|f| tx.join(f).display().to_string()),
+    );
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     sgs(data_dir, &args)
 }

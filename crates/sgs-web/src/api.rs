@@ -11,6 +11,7 @@ use sgs_domain::{Role, SchoolYear};
 
 use crate::auth::{self, Viewer, SESSION_SECONDS};
 use crate::error::{ApiError, AppError};
+use crate::pages::campus_in_district;
 use crate::AppState;
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
@@ -122,12 +123,7 @@ pub async fn campus(
 ) -> ApiResult<Value> {
     // Student-group sizes are staff data: small counts can identify students.
     let staff = viewer.may(&district, Role::can_view_staff_pages);
-    let campus = state
-        .store
-        .campus(&campus_id)
-        .await?
-        .filter(|c| c.district_id.as_str() == district)
-        .ok_or(AppError::NotFound)?;
+    let campus = campus_in_district(&state, &district, &campus_id).await?;
     let years: Vec<Value> = state
         .store
         .campus_years(&district, Some(&campus_id))
@@ -168,12 +164,7 @@ pub async fn set_capacity(
 ) -> ApiResult<Value> {
     let user = viewer.require(&district, Role::can_edit_data)?;
     viewer.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()))?;
-    let campus = state
-        .store
-        .campus(&campus_id)
-        .await?
-        .filter(|c| c.district_id.as_str() == district)
-        .ok_or(AppError::NotFound)?;
+    let campus = campus_in_district(&state, &district, &campus_id).await?;
     let year =
         SchoolYear::parse(&request.school_year).map_err(|e| AppError::BadRequest(e.to_string()))?;
     if request.capacity.is_some_and(|c| c > 20_000) {

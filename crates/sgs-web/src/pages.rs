@@ -37,6 +37,21 @@ pub(crate) async fn district_ctx(
     })
 }
 
+/// The campus with this id, if it belongs to `district`; otherwise not found, so one district's
+/// pages never show another's campus.
+pub(crate) async fn campus_in_district(
+    state: &AppState,
+    district: &str,
+    campus_id: &str,
+) -> Result<Campus, AppError> {
+    state
+        .store
+        .campus(campus_id)
+        .await?
+        .filter(|c| c.district_id.as_str() == district)
+        .ok_or(AppError::NotFound)
+}
+
 /// A rating as a coloured badge with its full text for screen readers.
 fn rating_badge(rating: Option<&Rating>, lang: Lang) -> Markup {
     let tier = Tier::of(rating);
@@ -662,12 +677,7 @@ async fn load_campus(
     district: &str,
     campus: &str,
 ) -> Result<(Campus, BTreeMap<SchoolYear, CampusYear>), AppError> {
-    let found = state
-        .store
-        .campus(campus)
-        .await?
-        .filter(|c| c.district_id.as_str() == district)
-        .ok_or(AppError::NotFound)?;
+    let found = campus_in_district(state, district, campus).await?;
     let mut years: BTreeMap<SchoolYear, CampusYear> = state
         .store
         .campus_years(district, Some(campus))
@@ -821,12 +831,7 @@ pub(crate) async fn campus_enrollment_csv(
     State(state): State<AppState>,
     Path((district, campus_id)): Path<(String, String)>,
 ) -> PageResult {
-    let campus = state
-        .store
-        .campus(&campus_id)
-        .await?
-        .filter(|c| c.district_id.as_str() == district)
-        .ok_or(AppError::NotFound)?;
+    let campus = campus_in_district(&state, &district, &campus_id).await?;
     // The profile continues a restarted campus's history; the download names which campus each
     // row belongs to, so the predecessor's years keep the predecessor's id.
     let mut rows = state
@@ -867,12 +872,7 @@ pub(crate) async fn set_capacity(
 ) -> PageResult {
     let user = viewer.require(&district, Role::can_edit_data)?;
     viewer.check_csrf(form.csrf.as_deref())?;
-    let campus = state
-        .store
-        .campus(&campus_id)
-        .await?
-        .filter(|c| c.district_id.as_str() == district)
-        .ok_or(AppError::NotFound)?;
+    let campus = campus_in_district(&state, &district, &campus_id).await?;
     let year =
         SchoolYear::parse(&form.school_year).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let capacity = parse_capacity(&form.capacity)?;

@@ -594,11 +594,18 @@ async fn the_api_follows_the_same_roles_and_matches_its_openapi_document() {
         .unwrap();
         assert_eq!(document["openapi"], "3.1.0");
         let paths = document["paths"].as_object().unwrap();
-        assert_eq!(paths.len(), 9, "update this test and the document together");
+        assert_eq!(
+            paths.len(),
+            10,
+            "update this test and the document together"
+        );
         for (path, operations) in paths {
             let concrete = path.replace("{district}", DEMO).replace("{campus}", CAMPUS);
             for method in operations.as_object().unwrap().keys() {
                 let body = match method.as_str() {
+                    "put" if path.ends_with("grade-bands") => {
+                        Some(json!({"grade_bands": "K-5, 6-8, 9-12"}))
+                    }
                     "put" => Some(json!({"school_year": "2022-2023", "capacity": 600})),
                     "post" => Some(json!({"email": email(Role::Admin), "password": DEMO_PASSWORD})),
                     _ => None,
@@ -696,5 +703,32 @@ async fn editors_upload_files_on_the_data_page_and_bad_ones_change_nothing() {
             (imports[0].status.as_str(), imports[0].actor.as_str()),
             ("ok", "analyst@riverbend.example")
         );
+    }
+}
+
+#[tokio::test]
+async fn editors_set_the_grade_bands_every_analysis_uses() {
+    for app in apps().await {
+        let path = format!("/d/{DEMO}/settings/grade-bands");
+        let overview = app.get(&format!("/d/{DEMO}"), None).await.body;
+        assert!(overview.contains(">K-5<") && overview.contains(">9-12<"), "{}: default bands", app.name);
+
+        let reviewer = app.login(email(Role::Reviewer)).await;
+        let refused = app.post_form(&path, Some(&reviewer), "csrf=x&grade_bands=K-8").await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", app.name);
+
+        let analyst = app.login(email(Role::Analyst)).await;
+        let csrf = app.csrf(&analyst).await;
+        let overlap = app.post_form(&path, Some(&analyst), &format!("csrf={csrf}&grade_bands=K-5%2C+5-8")).await;
+        assert_eq!(overlap.status, StatusCode::BAD_REQUEST);
+        assert!(overlap.body.contains("overlap"), "{}", overlap.body);
+
+        let ok = app.post_form(&path, Some(&analyst), &format!("csrf={csrf}&grade_bands=PK-2%2C+3-5%2C+6-8%2C+9-12")).await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", app.name);
+        let overview = app.get(&format!("/d/{DEMO}"), None).await.body;
+        assert!(overview.contains(">PK-2<") && overview.contains(">3-5<"), "{}: the overview uses the new bands", app.name);
+        assert!(!overview.contains(">K-5<"));
+        let api: Value = serde_json::from_str(&app.get(&format!("/api/v1/districts/{DEMO}/grade-bands"), None).await.body).unwrap();
+        assert_eq!(api["grade_bands"].as_array().unwrap().len(), 4, "{}", app.name);
     }
 }

@@ -118,6 +118,68 @@ impl GradeBand {
     }
 }
 
+/// Why a list of grade bands is not usable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GradeBandError {
+    /// A band could not be read.
+    #[error("grade band {0:?} is not valid: expected LOW-HIGH such as K-5, 6-8 or PK-2")]
+    Unreadable(String),
+    /// A band runs backwards.
+    #[error("grade band {0} runs backwards: its first grade must not be above its last")]
+    Backwards(String),
+    /// Two bands share a grade, so a student would count twice.
+    #[error("grade bands {0} and {1} overlap: each grade may belong to one band only")]
+    Overlap(String, String),
+    /// No band at all.
+    #[error("expected at least one grade band")]
+    Empty,
+}
+
+impl GradeBand {
+    /// Reads a comma-separated list such as `K-5, 6-8, 9-12` and checks it: every band runs
+    /// forwards and no grade is in two bands. Bands come back ordered by their first grade.
+    pub fn parse_list(text: &str) -> Result<Vec<GradeBand>, GradeBandError> {
+        let mut bands = Vec::new();
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let unreadable = || GradeBandError::Unreadable(part.to_string());
+            let (low, high) = part.split_once('-').ok_or_else(unreadable)?;
+            let low = Grade::parse(low).ok_or_else(unreadable)?;
+            let high = Grade::parse(high).ok_or_else(unreadable)?;
+            bands.push(GradeBand::new(low, high));
+        }
+        GradeBand::check(bands)
+    }
+
+    /// Checks a list of bands (see [`GradeBand::parse_list`]) and orders it.
+    pub fn check(mut bands: Vec<GradeBand>) -> Result<Vec<GradeBand>, GradeBandError> {
+        if bands.is_empty() {
+            return Err(GradeBandError::Empty);
+        }
+        if let Some(band) = bands.iter().find(|b| b.low > b.high) {
+            return Err(GradeBandError::Backwards(band.name.clone()));
+        }
+        bands.sort_by_key(|b| b.low);
+        for pair in bands.windows(2) {
+            if pair[1].low <= pair[0].high {
+                return Err(GradeBandError::Overlap(
+                    pair[0].name.clone(),
+                    pair[1].name.clone(),
+                ));
+            }
+        }
+        Ok(bands)
+    }
+
+    /// The list written back as text, the inverse of [`GradeBand::parse_list`].
+    pub fn list_to_string(bands: &[GradeBand]) -> String {
+        bands
+            .iter()
+            .map(|b| b.name.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,5 +223,28 @@ mod tests {
             assert_eq!(holding, expected, "grade {grade}");
         }
         assert_eq!(bands[0].name, "K-5");
+    }
+
+    #[test]
+    fn grade_band_lists_are_checked() {
+        let bands = GradeBand::parse_list("6-8, PK-5 ,9-12").unwrap();
+        assert_eq!(GradeBand::list_to_string(&bands), "PK-5, 6-8, 9-12");
+        let cases = [
+            (
+                "K-5, 5-8",
+                GradeBandError::Overlap("K-5".into(), "5-8".into()),
+            ),
+            ("8-6", GradeBandError::Backwards("8-6".into())),
+            ("K-13", GradeBandError::Unreadable("K-13".into())),
+            ("K", GradeBandError::Unreadable("K".into())),
+            (" , ", GradeBandError::Empty),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(
+                GradeBand::parse_list(input).unwrap_err(),
+                expected,
+                "{input:?}"
+            );
+        }
     }
 }

@@ -18,7 +18,7 @@ pub use campus::{
     Campus, CampusStatus, CampusYear, DistrictSnapshot, Governance, GroupMeasure, PlanningArea,
     ResidentCount, SchoolType, StudentGroup,
 };
-pub use grade::{Grade, GradeBand};
+pub use grade::{Grade, GradeBand, GradeBandError};
 pub use ids::{CampusId, DistrictId, IdError};
 pub use rating::{NotRatedReason, Rating, RatingError};
 pub use role::Role;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::{CampusId, CampusYear, Rating, SchoolYear};
+use crate::{CampusId, CampusYear, GradeBand, Rating, SchoolYear};
 
 /// The default tiers over TEA A–F: A and B are quality seats, C is mixed, D and F are low.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -100,6 +100,28 @@ pub fn latest_with_enrollment(summaries: &[YearSummary]) -> Option<&YearSummary>
     summaries.iter().rev().find(|s| s.students.is_some())
 }
 
+/// Students in each grade band in one school year, over campuses that reported enrollment.
+/// Grades outside every band (EE, PK with the default bands) are left out.
+pub fn students_by_band(
+    campus_years: &BTreeMap<(CampusId, SchoolYear), CampusYear>,
+    school_year: SchoolYear,
+    bands: &[GradeBand],
+) -> Vec<(GradeBand, u32)> {
+    bands
+        .iter()
+        .map(|band| {
+            let students = campus_years
+                .iter()
+                .filter(|((_, year), _)| *year == school_year)
+                .flat_map(|(_, facts)| facts.enrollment.iter())
+                .filter(|(grade, _)| band.contains(**grade))
+                .map(|(_, n)| *n)
+                .sum();
+            (band.clone(), students)
+        })
+        .collect()
+}
+
 /// Totals per school year, oldest first.
 pub fn summarize(campus_years: &BTreeMap<(CampusId, SchoolYear), CampusYear>) -> Vec<YearSummary> {
     let mut by_year: BTreeMap<SchoolYear, YearSummary> = BTreeMap::new();
@@ -169,6 +191,30 @@ mod tests {
         assert_eq!(summaries[0].quality_share(), Some(60.0));
         assert_eq!(summaries[1].students, Some(400));
         assert_eq!(summaries[1].quality_share(), None);
+    }
+
+    #[test]
+    fn students_fall_in_their_grade_band() {
+        let year = SchoolYear::starting(2022);
+        let mut facts = CampusYear::default();
+        facts.enrollment.insert(Grade::PK, 40);
+        facts.enrollment.insert(Grade::K, 100);
+        facts.enrollment.insert(Grade::G(5), 90);
+        facts.enrollment.insert(Grade::G(6), 80);
+        let mut data = BTreeMap::new();
+        data.insert((CampusId::parse("999901001").unwrap(), year), facts.clone());
+        data.insert(
+            (CampusId::parse("999901002").unwrap(), year.previous()),
+            facts,
+        );
+
+        let bands = students_by_band(&data, year, &GradeBand::defaults());
+        let counts: Vec<u32> = bands.iter().map(|(_, n)| *n).collect();
+        assert_eq!(
+            counts,
+            [190, 80, 0],
+            "PK is outside K-5; the other year is not counted"
+        );
     }
 
     #[test]

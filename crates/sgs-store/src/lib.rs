@@ -13,6 +13,7 @@
 mod accounts;
 mod audit;
 mod read;
+mod settings;
 mod sql;
 mod write;
 
@@ -68,12 +69,20 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "init",
-    sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
-    postgres: include_str!("../migrations/postgres/0001_init.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "init",
+        sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
+        postgres: include_str!("../migrations/postgres/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "district_settings",
+        sqlite: include_str!("../migrations/sqlite/0002_district_settings.sql"),
+        postgres: include_str!("../migrations/postgres/0002_district_settings.sql"),
+    },
+];
 
 /// A connection pool to the SGS database.
 #[derive(Clone)]

@@ -120,7 +120,10 @@ async fn both_backends_have_the_same_tables_and_columns() {
 
     // Without PostgreSQL, compare against the columns the PostgreSQL migration declares, so a
     // column added to one flavour only is still caught.
-    let declared = declared_schema(include_str!("../migrations/postgres/0001_init.sql"));
+    let declared = declared_schema(concat!(
+        include_str!("../migrations/postgres/0001_init.sql"),
+        include_str!("../migrations/postgres/0002_district_settings.sql")
+    ));
     let sqlite_without_bookkeeping: Vec<_> = sqlite
         .iter()
         .filter(|(t, _)| t != "schema_migrations")
@@ -472,5 +475,46 @@ async fn the_demo_district_reads_back_exactly() {
         back.resident_counts.sort_by_key(key);
         expected.resident_counts.sort_by_key(key);
         assert_eq!(back, expected, "{}", h.name);
+    }
+}
+
+#[tokio::test]
+async fn grade_bands_default_and_change_with_an_audit_entry() {
+    for h in harnesses().await {
+        let scope = ReplaceScope::everything(vec![]);
+        h.store
+            .apply_batch(
+                &district(),
+                None,
+                &scope,
+                &small_snapshot(),
+                source("bundle"),
+            )
+            .await
+            .unwrap();
+        let defaults = h.store.grade_bands("999901").await.unwrap();
+        assert_eq!(defaults, sgs_domain::GradeBand::defaults(), "{}", h.name);
+
+        let bands = sgs_domain::GradeBand::parse_list("PK-2, 3-5, 6-8, 9-12").unwrap();
+        h.store
+            .set_grade_bands("999901", &bands, "analyst@example.org")
+            .await
+            .unwrap();
+        h.store
+            .set_grade_bands("999901", &bands, "analyst@example.org")
+            .await
+            .unwrap();
+        assert_eq!(
+            h.store.grade_bands("999901").await.unwrap(),
+            bands,
+            "{}",
+            h.name
+        );
+        let entry = &h.store.audit_log("999901", 1).await.unwrap()[0];
+        assert_eq!(entry.action, "set_grade_bands", "{}", h.name);
+        assert_eq!(
+            entry.before,
+            Some(json!({"grade_bands": "PK-2, 3-5, 6-8, 9-12"}))
+        );
     }
 }

@@ -184,6 +184,44 @@ pub async fn set_capacity(
     ))
 }
 
+/// `GET /api/v1/districts/{district}/grade-bands`: the bands the district plans by.
+pub async fn grade_bands(
+    State(state): State<AppState>,
+    Path(district): Path<String>,
+) -> ApiResult<Value> {
+    require_district(&state, &district).await?;
+    Ok(Json(
+        json!({ "grade_bands": state.store.grade_bands(&district).await? }),
+    ))
+}
+
+/// Grade-band change: `{"grade_bands": "K-5, 6-8, 9-12"}`.
+#[derive(Deserialize)]
+pub struct GradeBandsRequest {
+    grade_bands: String,
+}
+
+/// `PUT /api/v1/districts/{district}/grade-bands`: analysts and administrators.
+pub async fn set_grade_bands(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(district): Path<String>,
+    Json(request): Json<GradeBandsRequest>,
+) -> ApiResult<Value> {
+    let user = viewer.require(&district, Role::can_edit_data)?;
+    viewer.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()))?;
+    let bands = sgs_domain::GradeBand::parse_list(&request.grade_bands)
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+
+    state
+        .store
+        .set_grade_bands(&district, &bands, &user.email)
+        .await?;
+
+    Ok(Json(json!({ "grade_bands": bands })))
+}
+
 /// `GET /api/v1/districts/{district}/imports`: staff only.
 pub async fn imports(
     State(state): State<AppState>,

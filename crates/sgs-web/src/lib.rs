@@ -63,6 +63,10 @@ pub fn router(state: AppState) -> Router {
             "/districts/{district}/campuses/{campus}/capacity",
             put(api::set_capacity),
         )
+        .route(
+            "/districts/{district}/grade-bands",
+            get(api::grade_bands).put(api::set_grade_bands),
+        )
         .route("/districts/{district}/imports", get(api::imports))
         .route("/districts/{district}/audit", get(api::audit));
 
@@ -98,6 +102,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/d/{district}/data/import",
             post(pages::import_upload).layer(DefaultBodyLimit::max(64 * 1024 * 1024)),
+        )
+        .route(
+            "/d/{district}/settings/grade-bands",
+            post(pages::set_grade_bands),
         )
         .route("/d/{district}/audit", get(pages::audit))
         .nest("/api/v1", api)

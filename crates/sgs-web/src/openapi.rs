@@ -46,6 +46,17 @@ pub fn document() -> Value {
             "properties": {"email": {"type": "string"}, "password": {"type": "string"}}
         }}}
     });
+    let mut bands_put = op(
+        "Set the grade bands the district plans by",
+        "administrator, innovation-office analyst; sessions from cookies must send X-CSRF-Token",
+    );
+    bands_put["requestBody"] = json!({
+        "required": true,
+        "content": {"application/json": {"schema": {
+            "type": "object", "required": ["grade_bands"],
+            "properties": {"grade_bands": {"type": "string", "example": "K-5, 6-8, 9-12"}}
+        }}}
+    });
     let with = |mut op: Value, params: &[&Value]| {
         op["parameters"] = json!(params);
         op
@@ -66,6 +77,10 @@ pub fn document() -> Value {
             "/api/v1/districts/{district}/campuses": {"get": with(op("A district's campuses", "public"), &[&district])},
             "/api/v1/districts/{district}/campuses/{campus}": {"get": with(op("One campus with every school year", "public"), &[&district, &campus])},
             "/api/v1/districts/{district}/campuses/{campus}/capacity": {"put": with(capacity, &[&district, &campus])},
+            "/api/v1/districts/{district}/grade-bands": {
+                "get": with(op("The grade bands the district plans by (default K-5, 6-8, 9-12)", "public"), &[&district]),
+                "put": with(bands_put, &[&district])
+            },
             "/api/v1/districts/{district}/imports": {"get": with(op("Import log", "staff: administrator, analyst, enrollment staff, reviewer"), &[&district])},
             "/api/v1/districts/{district}/audit": {"get": with(op("Audit log", "administrator"), &[&district])}
         }

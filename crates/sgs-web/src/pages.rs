@@ -8,9 +8,10 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use maud::{html, Markup};
 use serde::Deserialize;
-use sgs_domain::summary::{latest_with_enrollment, summarize, Tier, YearSummary};
+use sgs_domain::summary::{latest_with_enrollment, students_by_band, summarize, Tier, YearSummary};
 use sgs_domain::{
-    Campus, CampusId, CampusStatus, CampusYear, Grade, Rating, Role, SchoolYear, StudentGroup,
+    Campus, CampusId, CampusStatus, CampusYear, Grade, GradeBand, Rating, Role, SchoolYear,
+    StudentGroup,
 };
 
 use crate::auth::{self, Viewer, LANG_COOKIE, SESSION_COOKIE, SESSION_SECONDS};
@@ -259,6 +260,7 @@ pub(crate) async fn overview(
     let campuses = state.store.campuses(&district).await?;
     let years = state.store.campus_years(&district, None).await?;
     let summaries = summarize(&years);
+    let bands = state.store.grade_bands(&district).await?;
     let lang = viewer.lang;
     let t = |k| lang.t(k);
 
@@ -285,6 +287,13 @@ pub(crate) async fn overview(
             table {
                 thead { tr { th scope="col" { (t("overview.latest_year")) } th scope="col" class="num" { (t("overview.students")) } th scope="col" class="num" { (t("overview.campuses")) } } }
                 tbody { @for s in &summaries { tr { th scope="row" { (s.school_year) } td class="num" { (missing_or(s.students, lang)) } td class="num" { (s.campuses) } } } }
+            }
+        }
+        @if let Some(s) = latest {
+            h2 { (t("overview.bands")) " · " (s.school_year) }
+            table {
+                thead { tr { th scope="col" { (t("overview.band")) } th scope="col" class="num" { (t("overview.students")) } } }
+                tbody { @for (band, n) in students_by_band(&years, s.school_year, &bands) { tr { th scope="row" { (band.name) } td class="num" { (format_number(f64::from(n))) } } } }
             }
         }
         @if let Some(s) = rated {
@@ -1001,6 +1010,7 @@ pub(crate) async fn data(
     let ctx = district_ctx(&state, &district).await?;
     viewer.require(&district, Role::can_view_staff_pages)?;
     let imports = state.store.imports(&district).await?;
+    let bands = state.store.grade_bands(&district).await?;
     let t = |k| viewer.lang.t(k);
     let body = html! {
         @if imports.is_empty() { p { (t("data.none")) } } @else {
@@ -1012,6 +1022,18 @@ pub(crate) async fn data(
                     td class="num" { (i.rows) } td { (i.message) }
                 } } }
             } }
+        }
+        section aria-labelledby="bands" {
+            h2 id="bands" { (t("overview.bands")) }
+            @if viewer.may(&district, Role::can_edit_data) {
+                form method="post" action={ "/d/" (district) "/settings/grade-bands" } class="filters" {
+                    input type="hidden" name="csrf" value=(viewer.csrf());
+                    div { label for="grade_bands" { (t("data.grade_bands")) } input id="grade_bands" name="grade_bands" value=(GradeBand::list_to_string(&bands)) required; }
+                    div { button type="submit" { (t("campus.save")) } }
+                }
+            } @else {
+                p { (GradeBand::list_to_string(&bands)) }
+            }
         }
         @if viewer.may(&district, Role::can_edit_data) {
             section aria-labelledby="upload" {
@@ -1058,6 +1080,32 @@ pub(crate) async fn audit(
         } }
     };
     Ok(page(&viewer, Some(&ctx), t("audit.title"), body).into_response())
+}
+
+#[derive(Deserialize)]
+pub(crate) struct GradeBandsForm {
+    csrf: Option<String>,
+    grade_bands: String,
+}
+
+/// Sets the grade bands the district plans by, such as `K-5, 6-8, 9-12`.
+pub(crate) async fn set_grade_bands(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+    Form(form): Form<GradeBandsForm>,
+) -> PageResult {
+    let user = viewer.require(&district, Role::can_edit_data)?;
+    viewer.check_csrf(form.csrf.as_deref())?;
+    let bands = GradeBand::parse_list(&form.grade_bands)
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+
+    state
+        .store
+        .set_grade_bands(&district, &bands, &user.email)
+        .await?;
+
+    Ok(Redirect::to(&format!("/d/{district}/data")).into_response())
 }
 
 /// Accepts one uploaded file and imports it like `sgs import`: checked first, then written in

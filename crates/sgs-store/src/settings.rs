@@ -1,0 +1,59 @@
+//! District settings that analyses read: the grade bands a district plans by.
+
+use serde_json::json;
+use sgs_domain::GradeBand;
+use sqlx::Row;
+
+use crate::{audit, Result, Store, StoreError};
+
+impl Store {
+    /// The district's grade bands, or the defaults (K–5, 6–8, 9–12) when it has not set any.
+    pub async fn grade_bands(&self, district_id: &str) -> Result<Vec<GradeBand>> {
+        let stored: Option<String> =
+            sqlx::query("SELECT grade_bands FROM district_settings WHERE district_id = $1")
+                .bind(district_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|row| row.get(0));
+        match stored {
+            Some(text) => GradeBand::parse_list(&text)
+                .map_err(|e| StoreError::Corrupt(format!("grade bands {text:?}: {e}"))),
+            None => Ok(GradeBand::defaults()),
+        }
+    }
+
+    /// Replaces the district's grade bands (already checked by `GradeBand::check`), recording
+    /// the change with its before and after.
+    pub async fn set_grade_bands(
+        &self,
+        district_id: &str,
+        bands: &[GradeBand],
+        actor: &str,
+    ) -> Result<()> {
+        let before = GradeBand::list_to_string(&self.grade_bands(district_id).await?);
+        let after = GradeBand::list_to_string(bands);
+        let mut tx = self.pool.begin().await?;
+
+        sqlx::query(
+            "INSERT INTO district_settings (district_id, grade_bands) VALUES ($1, $2) \
+             ON CONFLICT (district_id) DO UPDATE SET grade_bands = excluded.grade_bands",
+        )
+        .bind(district_id)
+        .bind(&after)
+        .execute(&mut *tx)
+        .await?;
+        audit::insert_audit(
+            &mut tx,
+            Some(district_id),
+            actor,
+            "set_grade_bands",
+            &format!("district:{district_id}"),
+            Some(json!({ "grade_bands": before })),
+            Some(json!({ "grade_bands": after })),
+        )
+        .await?;
+
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -711,24 +711,56 @@ async fn editors_set_the_grade_bands_every_analysis_uses() {
     for app in apps().await {
         let path = format!("/d/{DEMO}/settings/grade-bands");
         let overview = app.get(&format!("/d/{DEMO}"), None).await.body;
-        assert!(overview.contains(">K-5<") && overview.contains(">9-12<"), "{}: default bands", app.name);
+        assert!(
+            overview.contains(">K-5<") && overview.contains(">9-12<"),
+            "{}: default bands",
+            app.name
+        );
 
         let reviewer = app.login(email(Role::Reviewer)).await;
-        let refused = app.post_form(&path, Some(&reviewer), "csrf=x&grade_bands=K-8").await;
+        let refused = app
+            .post_form(&path, Some(&reviewer), "csrf=x&grade_bands=K-8")
+            .await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", app.name);
 
         let analyst = app.login(email(Role::Analyst)).await;
         let csrf = app.csrf(&analyst).await;
-        let overlap = app.post_form(&path, Some(&analyst), &format!("csrf={csrf}&grade_bands=K-5%2C+5-8")).await;
+        let overlap = app
+            .post_form(
+                &path,
+                Some(&analyst),
+                &format!("csrf={csrf}&grade_bands=K-5%2C+5-8"),
+            )
+            .await;
         assert_eq!(overlap.status, StatusCode::BAD_REQUEST);
         assert!(overlap.body.contains("overlap"), "{}", overlap.body);
 
-        let ok = app.post_form(&path, Some(&analyst), &format!("csrf={csrf}&grade_bands=PK-2%2C+3-5%2C+6-8%2C+9-12")).await;
+        let ok = app
+            .post_form(
+                &path,
+                Some(&analyst),
+                &format!("csrf={csrf}&grade_bands=PK-2%2C+3-5%2C+6-8%2C+9-12"),
+            )
+            .await;
         assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", app.name);
         let overview = app.get(&format!("/d/{DEMO}"), None).await.body;
-        assert!(overview.contains(">PK-2<") && overview.contains(">3-5<"), "{}: the overview uses the new bands", app.name);
+        assert!(
+            overview.contains(">PK-2<") && overview.contains(">3-5<"),
+            "{}: the overview uses the new bands",
+            app.name
+        );
         assert!(!overview.contains(">K-5<"));
-        let api: Value = serde_json::from_str(&app.get(&format!("/api/v1/districts/{DEMO}/grade-bands"), None).await.body).unwrap();
-        assert_eq!(api["grade_bands"].as_array().unwrap().len(), 4, "{}", app.name);
+        let api: Value = serde_json::from_str(
+            &app.get(&format!("/api/v1/districts/{DEMO}/grade-bands"), None)
+                .await
+                .body,
+        )
+        .unwrap();
+        assert_eq!(
+            api["grade_bands"].as_array().unwrap().len(),
+            4,
+            "{}",
+            app.name
+        );
     }
 }

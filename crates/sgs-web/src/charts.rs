@@ -6,7 +6,7 @@ use maud::{html, Markup, PreEscaped};
 const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 260.0;
 const LEFT: f64 = 56.0;
-const RIGHT: f64 = 16.0;
+const RIGHT: f64 = 44.0;
 const TOP: f64 = 16.0;
 const BOTTOM: f64 = 40.0;
 
@@ -163,5 +163,134 @@ mod tests {
         assert_eq!(svg.matches("<polyline").count(), 2, "{svg}");
         assert_eq!(svg.matches("<circle").count(), 4);
         assert!(svg.contains("aria-label=\"Enrollment\""));
+    }
+}
+
+/// A shape on a map: a GeoJSON `Polygon` or `MultiPolygon` geometry and its label.
+pub struct MapShape<'a> {
+    /// Label shown at the shape's middle and read by screen readers.
+    pub label: &'a str,
+    /// GeoJSON geometry, lon/lat.
+    pub geometry: &'a serde_json::Value,
+}
+
+/// A point on a map: a campus, linked to its profile and coloured by its tier.
+pub struct MapPoint<'a> {
+    /// Longitude.
+    pub longitude: f64,
+    /// Latitude.
+    pub latitude: f64,
+    /// What the point is, for its tooltip and screen readers.
+    pub label: String,
+    /// CSS class (the tier code).
+    pub class: &'a str,
+    /// Where the point links.
+    pub href: String,
+}
+
+fn rings(geometry: &serde_json::Value) -> Vec<Vec<(f64, f64)>> {
+    let polygons: Vec<&serde_json::Value> = match geometry["type"].as_str() {
+        Some("Polygon") => vec![&geometry["coordinates"]],
+        Some("MultiPolygon") => geometry["coordinates"]
+            .as_array()
+            .map(|p| p.iter().collect())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    polygons
+        .into_iter()
+        .filter_map(|polygon| polygon.as_array())
+        .flatten()
+        .filter_map(|ring| ring.as_array())
+        .map(|ring| {
+            ring.iter()
+                .filter_map(|p| Some((p.get(0)?.as_f64()?, p.get(1)?.as_f64()?)))
+                .collect()
+        })
+        .collect()
+}
+
+/// A map of shapes (planning areas or a district boundary) with campus points, projected
+/// equirectangularly around the middle latitude, which is exact enough at a district's scale.
+pub fn area_map(label: &str, shapes: &[MapShape], points: &[MapPoint]) -> Markup {
+    let shape_rings: Vec<Vec<Vec<(f64, f64)>>> = shapes.iter().map(|s| rings(s.geometry)).collect();
+    let all: Vec<(f64, f64)> = shape_rings
+        .iter()
+        .flatten()
+        .flatten()
+        .copied()
+        .chain(points.iter().map(|p| (p.longitude, p.latitude)))
+        .collect();
+    if all.is_empty() {
+        return empty();
+    }
+    let (min_x, max_x) = all.iter().fold((f64::MAX, f64::MIN), |(lo, hi), (x, _)| {
+        (lo.min(*x), hi.max(*x))
+    });
+    let (min_y, max_y) = all.iter().fold((f64::MAX, f64::MIN), |(lo, hi), (_, y)| {
+        (lo.min(*y), hi.max(*y))
+    });
+    let shrink = ((min_y + max_y) / 2.0).to_radians().cos();
+    let span_x = ((max_x - min_x) * shrink).max(1e-9);
+    let span_y = (max_y - min_y).max(1e-9);
+    let margin = 12.0;
+    let scale = (WIDTH - 2.0 * margin) / span_x;
+    let height = (span_y * scale + 2.0 * margin).min(900.0);
+    let scale = scale.min((height - 2.0 * margin) / span_y);
+    let project = |(x, y): (f64, f64)| {
+        (
+            margin + (x - min_x) * shrink * scale,
+            margin + (max_y - y) * scale,
+        )
+    };
+
+    let path = |rings: &[Vec<(f64, f64)>]| {
+        rings
+            .iter()
+            .filter(|r| r.len() > 2)
+            .map(|ring| {
+                let mut d = String::new();
+                for (i, point) in ring.iter().enumerate() {
+                    let (px, py) = project(*point);
+                    d.push_str(&format!(
+                        "{}{px:.1},{py:.1} ",
+                        if i == 0 { "M" } else { "L" }
+                    ));
+                }
+                d.push('Z');
+                d
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let middle = |rings: &[Vec<(f64, f64)>]| {
+        let outer = rings.first()?;
+        let n = outer.len() as f64;
+        let (sx, sy) = outer
+            .iter()
+            .fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y));
+        Some(project((sx / n, sy / n)))
+    };
+
+    html! {
+        figure class="chart map" {
+            svg viewBox={ "0 0 " (WIDTH) " " (format!("{height:.0}")) } role="img" aria-label=(label) xmlns="http://www.w3.org/2000/svg" {
+                title { (label) }
+                @for (shape, rings) in shapes.iter().zip(&shape_rings) {
+                    path d=(path(rings)) class="area" fill-rule="evenodd" { title { (shape.label) } }
+                }
+                @for (shape, rings) in shapes.iter().zip(&shape_rings) {
+                    @if let (Some((x, y)), true) = (middle(rings), shapes.len() > 1) {
+                        text x=(format!("{x:.1}")) y=(format!("{y:.1}")) text-anchor="middle" class="area-label" { (shape.label) }
+                    }
+                }
+                @for point in points {
+                    @let (x, y) = project((point.longitude, point.latitude));
+                    a href=(point.href) {
+                        circle cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r="5" class={ "campus " (point.class) } { title { (point.label) } }
+                    }
+                }
+            }
+        }
     }
 }

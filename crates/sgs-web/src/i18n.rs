@@ -85,6 +85,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("overview.latest_year", "School year", "Año escolar"),
     ("overview.bands", "Students by grade band", "Estudiantes por grupo de grados"),
     ("overview.band", "Grade band", "Grupo de grados"),
+    ("overview.map", "Schools by neighborhood and rating", "Escuelas por vecindario y calificación"),
+    ("overview.boundary", "District boundary", "Límite del distrito"),
     ("overview.trend", "Enrollment by school year", "Inscripción por año escolar"),
     ("overview.ratings", "Schools by rating", "Escuelas por calificación"),
     ("campuses.title", "Schools", "Escuelas"),

@@ -15,7 +15,7 @@ use sgs_domain::{
 };
 
 use crate::auth::{self, Viewer, LANG_COOKIE, SESSION_COOKIE, SESSION_SECONDS};
-use crate::charts::{bar_chart, format_number, line_chart};
+use crate::charts::{area_map, bar_chart, format_number, line_chart, MapPoint, MapShape};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::layout::{format_time, page, DistrictCtx};
@@ -261,6 +261,9 @@ pub(crate) async fn overview(
     let years = state.store.campus_years(&district, None).await?;
     let summaries = summarize(&years);
     let bands = state.store.grade_bands(&district).await?;
+    let areas = state.store.planning_areas(&district).await?;
+    let boundary = state.store.district(&district).await?.and_then(|(_, b)| b);
+    let latest_by = latest_by_campus(&years);
     let lang = viewer.lang;
     let t = |k| lang.t(k);
 
@@ -280,6 +283,7 @@ pub(crate) async fn overview(
             div class="card" { span class="big" { (open) } (t("overview.campuses")) }
             div class="card" { span class="big" { (rated.and_then(YearSummary::quality_share).map(|p| format!("{p:.1}%")).unwrap_or_else(|| "–".into())) } (t("overview.quality_share")) @if let Some(s) = rated { " · " (s.school_year) } }
         }
+        (neighborhood_map(&district, &campuses, &areas, boundary.as_ref(), &latest_by, lang))
         h2 { (t("overview.trend")) }
         (line_chart(t("overview.trend"), &trend, ""))
         details {
@@ -317,6 +321,111 @@ fn missing_or(value: Option<u32>, lang: Lang) -> Markup {
         Some(n) => html! { (format_number(f64::from(n))) },
         None => {
             html! { span aria-hidden="true" { "–" } span class="skip" { (lang.t("campus.missing")) } }
+        }
+    }
+}
+
+/// The district's neighborhoods (or its boundary) with every open campus as a dot coloured by
+/// its latest rating, and a table of the same by neighborhood.
+fn neighborhood_map(
+    district: &str,
+    campuses: &[Campus],
+    areas: &[sgs_domain::PlanningArea],
+    boundary: Option<&serde_json::Value>,
+    latest: &BTreeMap<CampusId, Latest>,
+    lang: Lang,
+) -> Markup {
+    let t = |k| lang.t(k);
+    let mut shapes: Vec<MapShape> = areas
+        .iter()
+        .map(|a| MapShape {
+            label: &a.name,
+            geometry: &a.geometry,
+        })
+        .collect();
+    if shapes.is_empty() {
+        if let Some(geometry) = boundary {
+            shapes.push(MapShape {
+                label: t("overview.boundary"),
+                geometry,
+            });
+        }
+    }
+    let tier_of = |c: &Campus| {
+        Tier::of(
+            latest
+                .get(&c.id)
+                .and_then(|l| l.rating.as_ref())
+                .map(|(_, r)| r),
+        )
+    };
+    let open: Vec<&Campus> = campuses
+        .iter()
+        .filter(|c| c.status == CampusStatus::Open)
+        .collect();
+    let points: Vec<MapPoint> = open
+        .iter()
+        .filter_map(|c| {
+            let tier = tier_of(c);
+            Some(MapPoint {
+                longitude: c.longitude?,
+                latitude: c.latitude?,
+                label: format!("{} · {}", c.name, tier_label(tier, lang)),
+                class: tier.code(),
+                href: format!("/d/{district}/campuses/{}", c.id),
+            })
+        })
+        .collect();
+    if shapes.is_empty() && points.is_empty() {
+        return html! {};
+    }
+    // Per neighborhood: open campuses, their latest students, and those in A/B campuses.
+    let rows: Vec<(&str, usize, u32, u32)> = areas
+        .iter()
+        .map(|area| {
+            let here: Vec<&&Campus> = open
+                .iter()
+                .filter(|c| c.planning_area_id.as_deref() == Some(area.id.as_str()))
+                .collect();
+            let students = |c: &&&Campus| {
+                latest
+                    .get(&c.id)
+                    .and_then(|l| l.students)
+                    .map(|(_, n)| n)
+                    .unwrap_or(0)
+            };
+            let total: u32 = here.iter().map(students).sum();
+            let quality: u32 = here
+                .iter()
+                .filter(|c| tier_of(c) == Tier::Quality)
+                .map(students)
+                .sum();
+            (area.name.as_str(), here.len(), total, quality)
+        })
+        .collect();
+    html! {
+        section aria-labelledby="map" {
+            h2 id="map" { (t("overview.map")) }
+            (area_map(t("overview.map"), &shapes, &points))
+            ul class="legend" {
+                @for tier in [Tier::Quality, Tier::Mixed, Tier::Low, Tier::NotRated] {
+                    li { span class={ "rating " (tier.code()) } aria-hidden="true" { "●" } " " (tier_label(tier, lang)) }
+                }
+            }
+            @if !rows.is_empty() {
+                details {
+                    summary { (t("table.show")) }
+                    table {
+                        thead { tr { th scope="col" { (t("campuses.area")) } th scope="col" class="num" { (t("overview.campuses")) } th scope="col" class="num" { (t("overview.students")) } th scope="col" class="num" { (t("overview.quality_share")) } } }
+                        tbody { @for (name, count, total, quality) in &rows { tr {
+                            th scope="row" { (name) }
+                            td class="num" { (count) }
+                            td class="num" { (format_number(f64::from(*total))) }
+                            td class="num" { @if *total > 0 { (format!("{:.1}%", 100.0 * f64::from(*quality) / f64::from(*total))) } @else { "–" } }
+                        } } }
+                    }
+                }
+            }
         }
     }
 }

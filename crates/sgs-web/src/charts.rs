@@ -125,47 +125,6 @@ pub fn empty() -> Markup {
     PreEscaped(String::new())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nice_axis_maximum() {
-        let cases = [
-            (0.0, 1.0),
-            (7.0, 10.0),
-            (42_000.0, 50_000.0),
-            (1_800.0, 2_000.0),
-            (230.0, 250.0),
-        ];
-        for (value, expected) in cases {
-            assert_eq!(nice_max(value), expected, "{value}");
-        }
-    }
-
-    #[test]
-    fn numbers_get_separators() {
-        assert_eq!(format_number(45_210.0), "45,210");
-        assert_eq!(format_number(999.0), "999");
-        assert_eq!(format_number(62.57), "62.6");
-    }
-
-    #[test]
-    fn missing_years_break_the_line() {
-        let points = vec![
-            ("2019".to_string(), Some(10.0)),
-            ("2020".to_string(), Some(12.0)),
-            ("2021".to_string(), None),
-            ("2022".to_string(), Some(11.0)),
-            ("2023".to_string(), Some(13.0)),
-        ];
-        let svg = line_chart("Enrollment", &points, "").into_string();
-        assert_eq!(svg.matches("<polyline").count(), 2, "{svg}");
-        assert_eq!(svg.matches("<circle").count(), 4);
-        assert!(svg.contains("aria-label=\"Enrollment\""));
-    }
-}
-
 /// A shape on a map: a GeoJSON `Polygon` or `MultiPolygon` geometry and its label.
 pub struct MapShape<'a> {
     /// Label shown at the shape's middle and read by screen readers.
@@ -292,5 +251,76 @@ pub fn area_map(label: &str, shapes: &[MapShape], points: &[MapPoint]) -> Markup
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_axis_maximum() {
+        let cases = [
+            (0.0, 1.0),
+            (7.0, 10.0),
+            (42_000.0, 50_000.0),
+            (1_800.0, 2_000.0),
+            (230.0, 250.0),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(nice_max(value), expected, "{value}");
+        }
+    }
+
+    #[test]
+    fn numbers_get_separators() {
+        assert_eq!(format_number(45_210.0), "45,210");
+        assert_eq!(format_number(999.0), "999");
+        assert_eq!(format_number(62.57), "62.6");
+    }
+
+    #[test]
+    fn missing_years_break_the_line() {
+        let points = vec![
+            ("2019".to_string(), Some(10.0)),
+            ("2020".to_string(), Some(12.0)),
+            ("2021".to_string(), None),
+            ("2022".to_string(), Some(11.0)),
+            ("2023".to_string(), Some(13.0)),
+        ];
+        let svg = line_chart("Enrollment", &points, "").into_string();
+        assert_eq!(svg.matches("<polyline").count(), 2, "{svg}");
+        assert_eq!(svg.matches("<circle").count(), 4);
+        assert!(svg.contains("aria-label=\"Enrollment\""));
+    }
+
+    #[test]
+    fn the_map_draws_every_area_and_links_every_campus() {
+        let square = |x: f64| serde_json::json!({"type": "Polygon", "coordinates": [[[x, 29.0], [x + 1.0, 29.0], [x + 1.0, 30.0], [x, 30.0], [x, 29.0]]]});
+        let (west, east) = (square(-99.0), square(-98.0));
+        let shapes = [
+            MapShape {
+                label: "West",
+                geometry: &west,
+            },
+            MapShape {
+                label: "East",
+                geometry: &east,
+            },
+        ];
+        let points = [MapPoint {
+            longitude: -98.5,
+            latitude: 29.5,
+            label: "Alamo El".into(),
+            class: "quality",
+            href: "/d/1/campuses/2".into(),
+        }];
+        let svg = area_map("Map", &shapes, &points).into_string();
+        assert_eq!(svg.matches("<path").count(), 2);
+        assert!(svg.contains(">West<") && svg.contains(">East<"));
+        assert!(
+            svg.contains("href=\"/d/1/campuses/2\"") && svg.contains("class=\"campus quality\"")
+        );
+        assert_eq!(area_map("Map", &[], &[]).into_string(), "");
     }
 }

@@ -52,6 +52,10 @@ pub struct Series {
     pub grades: Vec<Grade>,
     /// `counts[year][grade]`.
     pub counts: Vec<Vec<f64>>,
+    /// Index of the entry grade in `grades`: kindergarten when the series has it, else the
+    /// lowest grade. Grades below it (early education, pre-kindergarten) are not cohorts that
+    /// feed kindergarten; each follows its own trend.
+    pub entry: usize,
 }
 
 impl Series {
@@ -101,10 +105,12 @@ impl Series {
                     .collect()
             })
             .collect();
+        let entry = grades.iter().position(|g| *g == Grade::K).unwrap_or(0);
         Some(Series {
             years,
             grades,
             counts,
+            entry,
         })
     }
 
@@ -119,6 +125,7 @@ impl Series {
             years: self.years[..n].to_vec(),
             grades: self.grades.clone(),
             counts: self.counts[..n].to_vec(),
+            entry: self.entry,
         }
     }
 }
@@ -151,13 +158,13 @@ fn average(values: &[f64], how: Average) -> Option<f64> {
     })
 }
 
-/// Each grade's progression ratios over the last `transitions` transitions, oldest first. Index
-/// 0 (the entry grade) is empty. A transition from an empty grade is skipped.
+/// Each grade's progression ratios over the last `transitions` transitions, oldest first. The
+/// entry grade and those below it have none. A transition from an empty grade is skipped.
 pub fn observed_ratios(series: &Series, transitions: usize) -> Vec<Vec<f64>> {
     let first = series.years.len().saturating_sub(transitions + 1);
     (0..series.grades.len())
         .map(|g| {
-            if g == 0 {
+            if g <= series.entry {
                 return Vec::new();
             }
             (first + 1..series.years.len())
@@ -179,14 +186,21 @@ pub fn progression_ratios(series: &Series, transitions: usize, how: Average) -> 
 }
 
 /// Moves every cohort forward: year by year, `grade[g] = previous[g-1] × ratio[g]`, with the
-/// entry grade taken from `entry` (one value per projected year).
+/// entry grade taken from `entry` (one value per projected year). Grades below the entry grade
+/// follow their own trend.
 pub fn project(series: &Series, ratios: &[Option<f64>], entry: &[f64]) -> Vec<Vec<f64>> {
+    let below: Vec<Vec<f64>> = (0..series.entry)
+        .map(|g| grade_trend(series, g, 5, entry.len()).0)
+        .collect();
     let mut previous = series.counts.last().cloned().unwrap_or_default();
     let mut years = Vec::new();
-    for entering in entry {
+    for (k, entering) in entry.iter().enumerate() {
         let mut next = vec![0.0; previous.len()];
-        next[0] = *entering;
-        for g in 1..previous.len() {
+        for (g, trend) in below.iter().enumerate() {
+            next[g] = trend[k];
+        }
+        next[series.entry] = *entering;
+        for g in series.entry + 1..previous.len() {
             next[g] = previous[g - 1] * ratios[g].unwrap_or(0.0);
         }
         years.push(next.clone());
@@ -198,10 +212,16 @@ pub fn project(series: &Series, ratios: &[Option<f64>], entry: &[f64]) -> Vec<Ve
 /// The entry grade's linear trend over the last `window` years, extended `horizon` years, never
 /// below zero. Also returns the spread of the history around the line (one standard deviation).
 pub fn entry_trend(series: &Series, window: usize, horizon: usize) -> (Vec<f64>, f64) {
+    grade_trend(series, series.entry, window, horizon)
+}
+
+/// One grade's linear trend over the last `window` years, extended `horizon` years, never below
+/// zero, with the spread of the history around the line.
+fn grade_trend(series: &Series, grade: usize, window: usize, horizon: usize) -> (Vec<f64>, f64) {
     let n = series.years.len();
     let start = n.saturating_sub(window.max(2));
     let points: Vec<(f64, f64)> = (start..n)
-        .map(|t| (t as f64, series.counts[t][0]))
+        .map(|t| (t as f64, series.counts[t][grade]))
         .collect();
     let m = points.len() as f64;
     let mean_x = points.iter().map(|p| p.0).sum::<f64>() / m;
@@ -244,7 +264,7 @@ pub fn entry_from_births(
         .zip(&series.counts)
         .filter_map(|(year, counts)| {
             let born = births.get(&birth_year(*year)?)?;
-            (*born > 0.0).then(|| counts[0] / born)
+            (*born > 0.0).then(|| counts[series.entry] / born)
         })
         .collect();
     let rate = average(&rates, Average::Mean)?;
@@ -363,6 +383,7 @@ mod tests {
                 vec![110.0, 95.0, 88.0],
                 vec![120.0, 99.0, 91.0],
             ],
+            entry: 0,
         }
     }
 
@@ -467,5 +488,27 @@ mod tests {
             "grade 1 filled in"
         );
         assert_eq!(series.counts[2], vec![80.0, 0.0, 40.0]);
+        assert_eq!(series.entry, 0, "kindergarten is the entry grade");
+    }
+
+    #[test]
+    fn pre_kindergarten_follows_its_trend_and_kindergarten_enters() {
+        // PK 50, 40, 30 and falling; K steady at 100; grade 1 follows K.
+        let series = Series {
+            years: (2020..=2022).map(SchoolYear::starting).collect(),
+            grades: vec![Grade::PK, Grade::K, Grade::G(1)],
+            counts: vec![
+                vec![50.0, 100.0, 95.0],
+                vec![40.0, 100.0, 95.0],
+                vec![30.0, 100.0, 95.0],
+            ],
+            entry: 1,
+        };
+        let ratios = progression_ratios(&series, 2, Average::Mean);
+        assert_eq!(ratios[1], None, "no ratio from PK into K");
+        assert!(close(ratios[2].unwrap(), 0.95));
+        let projected = project(&series, &ratios, &[100.0, 100.0]);
+        assert_eq!(projected[0], vec![20.0, 100.0, 95.0]);
+        assert_eq!(projected[1], vec![10.0, 100.0, 95.0]);
     }
 }

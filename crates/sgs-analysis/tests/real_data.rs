@@ -122,6 +122,7 @@ fn saisd_district_series(dir: &Path) -> Series {
             .chain((1..=12).map(Grade::G))
             .collect(),
         counts: rows.into_iter().map(|(_, c)| c).collect(),
+        entry: 0,
     }
 }
 
@@ -206,4 +207,26 @@ fn the_demo_district_names_priority_areas_with_real_gaps() {
         let behind: f64 = row.campuses.iter().map(|(_, s)| s).sum();
         assert!((behind - row.supply).abs() < 1e-6);
     }
+}
+
+#[test]
+fn san_antonio_campus_sums_project_a_plausible_district() {
+    let Some(dir) = texas() else { return };
+    let snapshot = saisd(&dir);
+    let series = Series::from_campus_years(&snapshot.campus_years, None).unwrap();
+    assert_eq!(series.years.len(), 5);
+    assert_eq!(
+        series.grades[series.entry],
+        Grade::K,
+        "EE and PK are not cohorts"
+    );
+    let settings = Settings::default();
+    let projected = forecast(&series, &settings, None);
+    let latest = *series.totals().last().unwrap();
+    assert_eq!(latest, 45_212.0);
+    // Five years out, a district that lost about 1,000 students a year stays in that range.
+    let five = projected.likely_total[4];
+    assert!(five > 0.75 * latest && five < 1.05 * latest, "{five}");
+    let error = backtest(&series, &settings, 2).unwrap();
+    assert!(error < 5.0, "two-year back-test error {error}%");
 }

@@ -73,6 +73,16 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Quality Seats Analysis: print the North Star or the seat gaps as CSV or JSON.
+    Qsa {
+        #[command(subcommand)]
+        analysis: QsaCommand,
+    },
+    /// Projections: print every campus's cohort-survival projection as CSV or JSON.
+    Project {
+        #[command(subcommand)]
+        what: ProjectCommand,
+    },
     /// Create or update an account. The password is read from SGS_PASSWORD.
     User {
         /// Login email.
@@ -88,6 +98,58 @@ enum Command {
         #[arg(long)]
         district: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum QsaCommand {
+    /// Students and schools by tier per year, against the goal when one is set.
+    NorthStar {
+        /// TEA district id.
+        #[arg(long)]
+        district: String,
+        /// csv or json.
+        #[arg(long, default_value = "csv")]
+        format: OutputFormat,
+    },
+    /// Demand, quality-seat supply, gap, service level and rank per planning area and grade band.
+    SeatGaps {
+        /// TEA district id.
+        #[arg(long)]
+        district: String,
+        /// Count a campus's seats for every area whose centre is within this many miles
+        /// (default: only the area the campus is in).
+        #[arg(long)]
+        within: Option<f64>,
+        /// csv or json.
+        #[arg(long, default_value = "csv")]
+        format: OutputFormat,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProjectCommand {
+    /// Every open campus: latest enrollment, low / likely / high in five years, back-test error,
+    /// utilization.
+    Enrollment {
+        /// TEA district id.
+        #[arg(long)]
+        district: String,
+        /// Years ahead (1 to 10).
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u8).range(1..=10))]
+        horizon: u8,
+        /// Past transitions to average (1 to 10).
+        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u8).range(1..=10))]
+        transitions: u8,
+        /// csv or json.
+        #[arg(long, default_value = "csv")]
+        format: OutputFormat,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum OutputFormat {
+    Csv,
+    Json,
 }
 
 fn parse_kind(value: &str) -> Result<FileKind, String> {
@@ -190,6 +252,69 @@ async fn main() -> anyhow::Result<()> {
         Command::Export { district, out } => {
             for file in sgs_cli::export(&store, &district, &out).await? {
                 println!("{}", file.display());
+            }
+        }
+        Command::Qsa { analysis } => match analysis {
+            QsaCommand::NorthStar { district, format } => {
+                let data = sgs_web::lever1::load(&store, &district).await?;
+                let years = sgs_analysis::north_star(
+                    &data.campuses,
+                    &data.years,
+                    &sgs_analysis::Framework::TeaAtoF,
+                    data.goal.as_ref(),
+                );
+                match format {
+                    OutputFormat::Csv => print!("{}", sgs_web::lever1::north_star_table(&years)),
+                    OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&years)?),
+                }
+            }
+            QsaCommand::SeatGaps {
+                district,
+                within,
+                format,
+            } => {
+                let data = sgs_web::lever1::load(&store, &district).await?;
+                let report = sgs_web::lever1::qsa(&data, &sgs_web::lever1::GapQuery { within });
+                match format {
+                    OutputFormat::Csv => print!("{}", sgs_web::lever1::seat_gap_table(&report)),
+                    OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+                }
+            }
+        },
+        Command::Project {
+            what:
+                ProjectCommand::Enrollment {
+                    district,
+                    horizon,
+                    transitions,
+                    format,
+                },
+        } => {
+            let data = sgs_web::lever1::load(&store, &district).await?;
+            let settings = sgs_analysis::projection::Settings {
+                transitions: usize::from(transitions),
+                horizon: usize::from(horizon),
+                ..Default::default()
+            };
+            match format {
+                OutputFormat::Csv => {
+                    print!("{}", sgs_web::lever1::projection_table(&data, &settings))
+                }
+                OutputFormat::Json => {
+                    let rows: Vec<serde_json::Value> = sgs_web::lever1::campus_projections(&data, &settings)
+                        .iter()
+                        .map(|r| serde_json::json!({
+                            "campus_id": r.campus.id,
+                            "name": r.campus.name,
+                            "latest_enrollment": r.latest,
+                            "projected": {"low": r.projected.0, "likely": r.projected.1, "high": r.projected.2},
+                            "horizon_years": settings.horizon,
+                            "backtest_mape_percent": r.backtest,
+                            "utilization": r.utilization.map(|(u, _)| u),
+                        }))
+                        .collect();
+                    println!("{}", serde_json::to_string_pretty(&rows)?);
+                }
             }
         }
         Command::User {

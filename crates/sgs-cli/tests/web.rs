@@ -764,3 +764,148 @@ async fn editors_set_the_grade_bands_every_analysis_uses() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_lever_1_screens_show_the_north_star_seat_gaps_and_projections() {
+    for app in apps().await {
+        let goals = app.get(&format!("/d/{DEMO}/goals"), None).await;
+        assert_eq!(goals.status, StatusCode::OK, "{}", app.name);
+        assert!(
+            goals.body.contains("Quality Seats Analysis") && goals.body.contains("Priority area"),
+            "{}",
+            app.name
+        );
+        assert!(
+            goals.body.contains("class=\"gap-4\""),
+            "{}: the choropleth shades the largest gap",
+            app.name
+        );
+
+        // North Star CSV: five years; the disaster years have no share.
+        let csv = app
+            .get(&format!("/d/{DEMO}/goals/north-star.csv"), None)
+            .await
+            .body;
+        let rows: Vec<Vec<&str>> = csv
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').collect())
+            .collect();
+        assert_eq!(rows.len(), 5, "{csv}");
+        assert_eq!(rows[1][0], "2019-2020");
+        assert_eq!(rows[1][8], "", "no share in a year without ratings");
+        assert!(!rows[0][8].is_empty());
+
+        // Seat gaps: 3 rated years × 3 bands × 12 areas, each traceable to its campuses.
+        let csv = app
+            .get(&format!("/d/{DEMO}/goals/seat-gaps.csv"), None)
+            .await
+            .body;
+        assert_eq!(csv.lines().count(), 1 + 3 * 3 * 12, "{}", app.name);
+        let wider = app
+            .get(&format!("/d/{DEMO}/goals/seat-gaps.csv?within=3"), None)
+            .await
+            .body;
+        let supply = |csv: &str| -> f64 {
+            csv.lines()
+                .skip(1)
+                .map(|l| l.split(',').nth(4).unwrap().parse::<f64>().unwrap())
+                .sum()
+        };
+        assert!(
+            supply(&wider) > supply(&csv),
+            "{}: counting seats within 3 miles credits more areas",
+            app.name
+        );
+
+        let area = goals
+            .body
+            .split("/goals/areas/")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string();
+        let detail = app
+            .get(&format!("/d/{DEMO}/goals/areas/{area}"), None)
+            .await;
+        assert_eq!(detail.status, StatusCode::OK);
+        assert!(detail.body.contains("Demand") && detail.body.contains("Supply"));
+        assert_eq!(
+            app.get(&format!("/d/{DEMO}/goals/areas/nowhere"), None)
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+
+        let projections = app.get(&format!("/d/{DEMO}/projections"), None).await;
+        assert_eq!(projections.status, StatusCode::OK, "{}", app.name);
+        assert!(
+            projections.body.contains("class=\"band\""),
+            "the fan chart has its band"
+        );
+        let csv = app
+            .get(&format!("/d/{DEMO}/projections.csv"), None)
+            .await
+            .body;
+        assert!(
+            csv.lines().count() >= 55,
+            "{}: a projection per open campus",
+            app.name
+        );
+
+        // The goal: analysts set it, reviewers cannot, and the page reads against it.
+        let path = format!("/d/{DEMO}/goals/goal");
+        let reviewer = app.login(email(Role::Reviewer)).await;
+        assert_eq!(
+            app.post_form(
+                &path,
+                Some(&reviewer),
+                "csrf=x&target_percent=80&target_year=2027-2028"
+            )
+            .await
+            .status,
+            StatusCode::FORBIDDEN
+        );
+        let analyst = app.login(email(Role::Analyst)).await;
+        let csrf = app.csrf(&analyst).await;
+        let bad = app
+            .post_form(
+                &path,
+                Some(&analyst),
+                &format!("csrf={csrf}&target_percent=180&target_year=2027-2028"),
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        let ok = app
+            .post_form(
+                &path,
+                Some(&analyst),
+                &format!("csrf={csrf}&target_percent=80&target_year=2027-2028"),
+            )
+            .await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", app.name);
+        let csv = app
+            .get(&format!("/d/{DEMO}/goals/north-star.csv"), None)
+            .await
+            .body;
+        let first: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+        assert_eq!(
+            first[8], first[10],
+            "the first measured year sits on its own path"
+        );
+        assert_eq!(first[11], "true");
+        let entry = &app.store.audit_log(DEMO, 1).await.unwrap()[0];
+        assert_eq!(entry.action, "set_north_star_goal", "{}", app.name);
+
+        // A district without planning areas says what the analysis needs.
+        let other = app.get("/d/015907/goals", None).await;
+        assert_eq!(other.status, StatusCode::OK);
+        assert!(
+            other.body.contains("planning_areas.geojson"),
+            "{}",
+            app.name
+        );
+    }
+}

@@ -12,6 +12,7 @@
 
 mod accounts;
 mod audit;
+mod goals;
 mod read;
 mod settings;
 mod sql;
@@ -81,6 +82,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "district_settings",
         sqlite: include_str!("../migrations/sqlite/0002_district_settings.sql"),
         postgres: include_str!("../migrations/postgres/0002_district_settings.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "north_star_goals",
+        sqlite: include_str!("../migrations/sqlite/0003_north_star_goals.sql"),
+        postgres: include_str!("../migrations/postgres/0003_north_star_goals.sql"),
     },
 ];
 

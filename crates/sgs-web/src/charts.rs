@@ -23,39 +23,90 @@ pub fn nice_max(value: f64) -> f64 {
         .unwrap_or(10.0 * magnitude)
 }
 
+/// One line of a [`series_chart`].
+pub struct Series {
+    /// Name in the legend and tooltips.
+    pub name: String,
+    /// CSS class: `series` (solid), `target` (dashed), `projection` (dotted).
+    pub class: &'static str,
+    /// One value per x label; `None` leaves a gap.
+    pub values: Vec<Option<f64>>,
+}
+
 /// A line chart of values over labelled points. `None` values leave a gap in the line: a year
 /// without data is not a zero.
 pub fn line_chart(label: &str, points: &[(String, Option<f64>)], unit: &str) -> Markup {
-    let max = nice_max(points.iter().filter_map(|(_, v)| *v).fold(0.0, f64::max));
+    let labels: Vec<String> = points.iter().map(|(l, _)| l.clone()).collect();
+    let series = Series {
+        name: label.to_string(),
+        class: "series",
+        values: points.iter().map(|(_, v)| *v).collect(),
+    };
+    series_chart(label, &labels, &[series], None, unit)
+}
+
+/// Several lines over the same x labels, with an optional shaded band (low, high) such as a
+/// projection's range. Lines break where values are missing.
+pub fn series_chart(
+    label: &str,
+    labels: &[String],
+    series: &[Series],
+    band: Option<(&[Option<f64>], &[Option<f64>])>,
+    unit: &str,
+) -> Markup {
+    let all = series
+        .iter()
+        .flat_map(|s| s.values.iter())
+        .chain(band.into_iter().flat_map(|(_, high)| high.iter()))
+        .filter_map(|v| *v);
+    let max = nice_max(all.fold(0.0, f64::max));
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
-    let step = if points.len() > 1 {
-        plot_w / (points.len() - 1) as f64
+    let count = labels.len();
+    let step = if count > 1 {
+        plot_w / (count - 1) as f64
     } else {
         0.0
     };
-    let x = |i: usize| LEFT + step * i as f64 + if points.len() == 1 { plot_w / 2.0 } else { 0.0 };
+    let x = |i: usize| LEFT + step * i as f64 + if count == 1 { plot_w / 2.0 } else { 0.0 };
     let y = |v: f64| TOP + plot_h * (1.0 - v / max);
 
     // Consecutive known points form one segment; a missing value breaks the line.
-    let mut segments: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
-    for (i, (_, value)) in points.iter().enumerate() {
-        match value {
-            Some(v) => segments.last_mut().unwrap().push((x(i), y(*v))),
-            None => segments.push(Vec::new()),
+    let segments = |values: &[Option<f64>]| -> Vec<String> {
+        let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+        for (i, value) in values.iter().enumerate() {
+            match value {
+                Some(v) => runs.last_mut().unwrap().push((x(i), y(*v))),
+                None => runs.push(Vec::new()),
+            }
         }
-    }
-    let paths: Vec<String> = segments
-        .iter()
-        .filter(|s| s.len() > 1)
-        .map(|s| {
-            s.iter()
-                .map(|(px, py)| format!("{px:.1},{py:.1}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect();
+        runs.iter()
+            .filter(|r| r.len() > 1)
+            .map(|r| {
+                r.iter()
+                    .map(|(px, py)| format!("{px:.1},{py:.1}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    };
+    let band_polygon = band.map(|(low, high)| {
+        let upper: Vec<String> = high
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.map(|v| format!("{:.1},{:.1}", x(i), y(v))))
+            .collect();
+        let lower: Vec<String> = low
+            .iter()
+            .enumerate()
+            .rev()
+            .filter_map(|(i, v)| v.map(|v| format!("{:.1},{:.1}", x(i), y(v))))
+            .collect();
+        [upper, lower].concat().join(" ")
+    });
     let ticks = [0.0, 0.25, 0.5, 0.75, 1.0].map(|f| f * max);
+    // With many points, label every other one so the axis stays readable on a phone.
+    let every = if count > 8 { 2 } else { 1 };
 
     html! {
         figure class="chart" {
@@ -65,15 +116,29 @@ pub fn line_chart(label: &str, points: &[(String, Option<f64>)], unit: &str) -> 
                     line x1=(LEFT) x2=(WIDTH - RIGHT) y1=(y(tick)) y2=(y(tick)) class="grid" {}
                     text x=(LEFT - 6.0) y=(y(tick) + 4.0) text-anchor="end" class="axis" { (format_number(tick)) (unit) }
                 }
-                @for path in &paths {
-                    polyline points=(path) class="series" fill="none" {}
+                @if let Some(points) = &band_polygon {
+                    polygon points=(points) class="band" {}
                 }
-                @for (i, (name, value)) in points.iter().enumerate() {
-                    @if let Some(v) = value {
-                        circle cx=(x(i)) cy=(y(*v)) r="4" class="dot" { title { (name) ": " (format_number(*v)) (unit) } }
+                @for line in series {
+                    @for path in segments(&line.values) {
+                        polyline points=(path) class=(line.class) fill="none" {}
                     }
-                    text x=(x(i)) y=(HEIGHT - 12.0) text-anchor="middle" class="axis" { (name) }
+                    @for (i, value) in line.values.iter().enumerate() {
+                        @if let Some(v) = value {
+                            circle cx=(x(i)) cy=(y(*v)) r="4" class={ "dot " (line.class) } { title { (line.name) " " (labels[i]) ": " (format_number(*v)) (unit) } }
+                        }
+                    }
                 }
+                @for (i, name) in labels.iter().enumerate() {
+                    @if i % every == 0 || i + 1 == count {
+                        text x=(x(i)) y=(HEIGHT - 12.0) text-anchor="middle" class="axis" { (name) }
+                    }
+                }
+            }
+            @if series.len() > 1 || band.is_some() {
+                figcaption { ul class="legend" {
+                    @for line in series { li { span class={ "swatch " (line.class) } aria-hidden="true" {} " " (line.name) } }
+                } }
             }
         }
     }
@@ -129,6 +194,8 @@ pub fn empty() -> Markup {
 pub struct MapShape<'a> {
     /// Label shown at the shape's middle and read by screen readers.
     pub label: &'a str,
+    /// CSS class: `area`, or a shade such as `gap-3` on a choropleth.
+    pub class: &'a str,
     /// GeoJSON geometry, lon/lat.
     pub geometry: &'a serde_json::Value,
 }
@@ -236,7 +303,7 @@ pub fn area_map(label: &str, shapes: &[MapShape], points: &[MapPoint]) -> Markup
             svg viewBox={ "0 0 " (WIDTH) " " (format!("{height:.0}")) } role="img" aria-label=(label) xmlns="http://www.w3.org/2000/svg" {
                 title { (label) }
                 @for (shape, rings) in shapes.iter().zip(&shape_rings) {
-                    path d=(path(rings)) class="area" fill-rule="evenodd" { title { (shape.label) } }
+                    path d=(path(rings)) class=(shape.class) fill-rule="evenodd" { title { (shape.label) } }
                 }
                 @for (shape, rings) in shapes.iter().zip(&shape_rings) {
                     @if let (Some((x, y)), true) = (middle(rings), shapes.len() > 1) {
@@ -318,6 +385,10 @@ mod tests {
         let svg = area_map("Map", &shapes, &points).into_string();
         assert_eq!(svg.matches("<path").count(), 2);
         assert!(svg.contains(">West<") && svg.contains(">East<"));
+        assert!(
+            svg.contains("class=\"gap-4\""),
+            "choropleth shades reach the SVG"
+        );
         assert!(
             svg.contains("href=\"/d/1/campuses/2\"") && svg.contains("class=\"campus quality\"")
         );

@@ -13,6 +13,7 @@ pub mod error;
 pub mod i18n;
 pub mod ingest;
 pub mod layout;
+pub mod lever1;
 mod openapi;
 mod pages;
 
@@ -93,7 +94,22 @@ pub fn router(state: AppState) -> Router {
             "/d/{district}/campuses/{campus}/capacity",
             post(pages::set_capacity),
         )
-        .route("/d/{district}/goals", get(pages::goals))
+        .route("/d/{district}/goals", get(lever1::goals))
+        .route("/d/{district}/goals/goal", post(lever1::set_goal))
+        .route(
+            "/d/{district}/goals/north-star.csv",
+            get(lever1::north_star_csv),
+        )
+        .route(
+            "/d/{district}/goals/seat-gaps.csv",
+            get(lever1::seat_gaps_csv),
+        )
+        .route("/d/{district}/goals/areas/{area}", get(lever1::area_detail))
+        .route("/d/{district}/projections", get(lever1::projections))
+        .route(
+            "/d/{district}/projections.csv",
+            get(lever1::projections_csv),
+        )
         .route("/d/{district}/options", get(pages::options))
         .route("/d/{district}/finder", get(pages::finder))
         .route("/d/{district}/innovation", get(pages::innovation))

@@ -340,6 +340,7 @@ fn neighborhood_map(
         .iter()
         .map(|a| MapShape {
             label: &a.name,
+            class: "area",
             geometry: &a.geometry,
         })
         .collect();
@@ -347,6 +348,7 @@ fn neighborhood_map(
         if let Some(geometry) = boundary {
             shapes.push(MapShape {
                 label: t("overview.boundary"),
+                class: "area",
                 geometry,
             });
         }
@@ -430,7 +432,7 @@ fn neighborhood_map(
     }
 }
 
-fn tier_label(tier: Tier, lang: Lang) -> &'static str {
+pub(crate) fn tier_label(tier: Tier, lang: Lang) -> &'static str {
     match (tier, lang) {
         (Tier::Quality, Lang::En) => "A/B (quality)",
         (Tier::Quality, Lang::Es) => "A/B (calidad)",
@@ -716,7 +718,7 @@ pub(crate) fn csv_field(value: &str) -> String {
     }
 }
 
-fn csv_response(name: &str, body: String) -> Response {
+pub(crate) fn csv_response(name: &str, body: String) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -925,7 +927,7 @@ pub(crate) async fn campus_profile(
     Ok(page(&viewer, Some(&ctx), &campus.name, body).into_response())
 }
 
-fn group_label(group: StudentGroup, lang: Lang) -> &'static str {
+pub(crate) fn group_label(group: StudentGroup, lang: Lang) -> &'static str {
     use StudentGroup::*;
     let (en, es) = match group {
         EconomicallyDisadvantaged => ("Economically disadvantaged", "En desventaja económica"),
@@ -1018,42 +1020,15 @@ pub(crate) fn parse_capacity(value: &str) -> Result<Option<u32>, AppError> {
 // ---------------------------------------------------------------------------------------------
 // Lever pages.
 
-pub(crate) async fn goals(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(district): Path<String>,
-) -> PageResult {
-    let ctx = district_ctx(&state, &district).await?;
-    let summaries = summarize(&state.store.campus_years(&district, None).await?);
-    let lang = viewer.lang;
-    let t = |k| lang.t(k);
-    let share: Vec<(String, Option<f64>)> = summaries
-        .iter()
-        .map(|s| (s.school_year.end().to_string(), s.quality_share()))
-        .collect();
-    let body = html! {
-        p { (t("lever1.intro")) }
-        (line_chart(t("lever1.title"), &share, "%"))
-        div class="table-wrap" { table {
-            thead { tr { th scope="col" { (t("campus.year")) } @for tier in Tier::all() { th scope="col" class="num" { (tier_label(tier, lang)) } } th scope="col" class="num" { (t("lever1.share")) } } }
-            tbody { @for s in &summaries { tr {
-                th scope="row" { (s.school_year) }
-                @for tier in Tier::all() { td class="num" { @if s.students.is_some() { (format_number(f64::from(s.students_by_tier.get(&tier).copied().unwrap_or(0)))) } @else { (missing_or(None, lang)) } } }
-                td class="num" { @match s.quality_share() { Some(p) => (format!("{p:.1}%")), None => span class="muted" { (t("lever1.no_ratings")) } } }
-            } } }
-        } }
-    };
-    Ok(page(&viewer, Some(&ctx), t("lever1.title"), body).into_response())
-}
-
 pub(crate) async fn options(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(district): Path<String>,
 ) -> PageResult {
     let ctx = district_ctx(&state, &district).await?;
-    let campuses = state.store.campuses(&district).await?;
-    let latest = latest_by_campus(&state.store.campus_years(&district, None).await?);
+    let data = crate::lever1::load(&state.store, &district).await?;
+    let campuses = &data.campuses;
+    let latest = latest_by_campus(&data.years);
     let lang = viewer.lang;
     let t = |k| lang.t(k);
     let open: Vec<&Campus> = campuses
@@ -1080,6 +1055,7 @@ pub(crate) async fn options(
         ul { @for (c, l) in &low { li { (link(c)) " " (rating_badge(l.rating.as_ref().map(|(_, r)| r), lang)) @if let Some((y, _)) = &l.rating { " " (y) } } } }
         h2 { (t("lever2.partners")) }
         ul { @for c in &partners { li { (link(c)) } } }
+        (crate::lever1::trigger_list(&data, &district, lang))
     };
     Ok(page(&viewer, Some(&ctx), t("lever2.title"), body).into_response())
 }

@@ -1,0 +1,65 @@
+//! The district's North Star goal.
+
+use serde_json::json;
+use sgs_domain::SchoolYear;
+use sqlx::Row;
+
+use crate::{audit, Result, Store, StoreError};
+
+impl Store {
+    /// The goal as (percent of students in quality seats, by school year), if set.
+    pub async fn north_star_goal(&self, district_id: &str) -> Result<Option<(f64, SchoolYear)>> {
+        let row = sqlx::query(
+            "SELECT target_percent, target_year FROM north_star_goals WHERE district_id = $1",
+        )
+        .bind(district_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            let year: String = row.get(1);
+            let year = SchoolYear::parse(&year)
+                .map_err(|_| StoreError::Corrupt(format!("goal year {year:?}")))?;
+            Ok((row.get(0), year))
+        })
+        .transpose()
+    }
+
+    /// Sets the goal, recording the change with its before and after.
+    pub async fn set_north_star_goal(
+        &self,
+        district_id: &str,
+        target_percent: f64,
+        target_year: SchoolYear,
+        actor: &str,
+    ) -> Result<()> {
+        let before = self.north_star_goal(district_id).await?;
+        let mut tx = self.pool.begin().await?;
+
+        sqlx::query(
+            "INSERT INTO north_star_goals (district_id, target_percent, target_year) \
+             VALUES ($1, $2, $3) ON CONFLICT (district_id) DO UPDATE SET \
+             target_percent = excluded.target_percent, target_year = excluded.target_year",
+        )
+        .bind(district_id)
+        .bind(target_percent)
+        .bind(target_year.to_string())
+        .execute(&mut *tx)
+        .await?;
+        let describe = |goal: Option<(f64, SchoolYear)>| {
+            goal.map(|(p, y)| json!({ "target_percent": p, "target_year": y.to_string() }))
+        };
+        audit::insert_audit(
+            &mut tx,
+            Some(district_id),
+            actor,
+            "set_north_star_goal",
+            &format!("district:{district_id}"),
+            describe(before),
+            describe(Some((target_percent, target_year))),
+        )
+        .await?;
+
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,734 @@
+//! Lever 1 screens: the North Star against the goal, the Quality Seats Analysis with its
+//! choropleth and traceable supply, enrollment projections with back-tests, and their CSVs.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use maud::{html, Markup};
+use serde::Deserialize;
+use sgs_analysis::projection::{backtest, forecast, Series, Settings};
+use sgs_analysis::seat_gaps::{SeatGapReport, SeatGapSettings};
+use sgs_analysis::triggers::{triggers, Intervention};
+use sgs_analysis::utilization::{utilization, UtilizationFlag};
+use sgs_analysis::{north_star, seat_gaps, Attribution, Framework, Goal, NorthStarYear};
+use sgs_domain::summary::Tier;
+use sgs_domain::{Campus, CampusId, CampusStatus, Role, SchoolYear, StudentGroup};
+
+use crate::auth::Viewer;
+use crate::charts::{area_map, format_number, series_chart, MapPoint, MapShape, Series as Line};
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::layout::page;
+use crate::pages::{csv_field, csv_response, district_ctx, group_label, tier_label};
+use crate::AppState;
+
+type PageResult = Result<Response, AppError>;
+
+/// Everything the Lever 1 analyses read, loaded once per request.
+pub struct DistrictData {
+    /// Campuses.
+    pub campuses: Vec<Campus>,
+    /// Yearly facts.
+    pub years: BTreeMap<(CampusId, SchoolYear), sgs_domain::CampusYear>,
+    /// Planning areas.
+    pub areas: Vec<sgs_domain::PlanningArea>,
+    /// Resident counts.
+    pub residents: Vec<sgs_domain::ResidentCount>,
+    /// Grade bands.
+    pub bands: Vec<sgs_domain::GradeBand>,
+    /// The North Star goal, if set.
+    pub goal: Option<Goal>,
+}
+
+/// Loads a district's data for the analyses.
+pub async fn load(
+    store: &sgs_store::Store,
+    district: &str,
+) -> Result<DistrictData, sgs_store::StoreError> {
+    Ok(DistrictData {
+        campuses: store.campuses(district).await?,
+        years: store.campus_years(district, None).await?,
+        areas: store.planning_areas(district).await?,
+        residents: store.resident_counts(district).await?,
+        bands: store.grade_bands(district).await?,
+        goal: store
+            .north_star_goal(district)
+            .await?
+            .map(|(target_percent, target_year)| Goal {
+                target_percent,
+                target_year,
+            }),
+    })
+}
+
+/// Seat-gap settings from the page's query: `within` miles, or located in the area.
+#[derive(Debug, Default, Deserialize)]
+pub struct GapQuery {
+    /// Miles within which a campus's seats count for an area; none means located in it.
+    pub within: Option<f64>,
+}
+
+impl GapQuery {
+    fn settings(&self) -> SeatGapSettings {
+        SeatGapSettings {
+            attribution: match self.within.filter(|m| *m > 0.0) {
+                Some(miles) => Attribution::WithinMiles(miles.min(50.0)),
+                None => Attribution::LocatedIn,
+            },
+            ..Default::default()
+        }
+    }
+}
+
+/// The seat gaps for the page's settings.
+pub fn qsa(data: &DistrictData, query: &GapQuery) -> SeatGapReport {
+    seat_gaps(
+        &data.campuses,
+        &data.years,
+        &data.areas,
+        &data.residents,
+        &data.bands,
+        &Framework::TeaAtoF,
+        &query.settings(),
+    )
+}
+
+fn percent(value: Option<f64>) -> String {
+    value
+        .map(|p| format!("{p:.1}%"))
+        .unwrap_or_else(|| "–".into())
+}
+
+fn north_star_section(
+    data: &DistrictData,
+    years: &[NorthStarYear],
+    lang: Lang,
+    district: &str,
+) -> Markup {
+    let t = |k| lang.t(k);
+    let labels: Vec<String> = years
+        .iter()
+        .map(|y| y.school_year.end().to_string())
+        .collect();
+    let mut lines = vec![Line {
+        name: t("lever1.actual").into(),
+        class: "series",
+        values: years.iter().map(|y| y.quality_percent).collect(),
+    }];
+    if data.goal.is_some() {
+        lines.push(Line {
+            name: t("lever1.goal_line").into(),
+            class: "target",
+            values: years.iter().map(|y| y.expected_percent).collect(),
+        });
+    }
+    let groups: Vec<StudentGroup> = StudentGroup::all()
+        .into_iter()
+        .filter(|g| years.iter().any(|y| y.by_group.contains_key(g)))
+        .collect();
+    html! {
+        p { (t("lever1.intro")) }
+        @if let Some(goal) = &data.goal {
+            p { strong { (t("lever1.goal")) ": " } (format!("{:.0}%", goal.target_percent)) " · " (goal.target_year) }
+        }
+        (series_chart(t("lever1.title"), &labels, &lines, None, "%"))
+        div class="table-wrap" { table {
+            thead { tr {
+                th scope="col" { (t("campus.year")) }
+                @for tier in Tier::all() { th scope="col" class="num" { (tier_label(tier, lang)) } }
+                th scope="col" class="num" { (t("lever1.share")) }
+                th scope="col" class="num" { (t("lever1.school_share")) }
+                @if data.goal.is_some() { th scope="col" class="num" { (t("lever1.expected")) } th scope="col" { (t("lever1.on_track")) } }
+                th scope="col" { (t("lever1.method")) }
+            } }
+            tbody { @for y in years { tr {
+                th scope="row" { (y.school_year) }
+                @for tier in Tier::all() { td class="num" { (format_number(f64::from(y.students_by_tier.get(&tier).copied().unwrap_or(0)))) } }
+                td class="num" { @match y.quality_percent { Some(p) => (format!("{p:.1}%")), None => span class="muted" { (t("lever1.no_ratings")) } } }
+                td class="num" { (percent(y.quality_campus_percent)) }
+                @if data.goal.is_some() {
+                    td class="num" { (percent(y.expected_percent)) }
+                    td { @match y.on_track { Some(true) => (t("lever1.yes")), Some(false) => strong { (t("lever1.no")) }, None => "–" } }
+                }
+                td { (y.rating_method) }
+            } } }
+        } }
+        p { a href={ "/d/" (district) "/goals/north-star.csv" } { (t("campus.download_csv")) } }
+        @if !groups.is_empty() {
+            h2 { (t("lever1.by_group")) }
+            div class="table-wrap" { table {
+                thead { tr { th scope="col" { (t("campus.group")) } @for y in years.iter().filter(|y| y.quality_percent.is_some()) { th scope="col" class="num" { (y.school_year) } } } }
+                tbody { @for g in &groups { tr {
+                    th scope="row" { (group_label(*g, lang)) }
+                    @for y in years.iter().filter(|y| y.quality_percent.is_some()) { td class="num" { (percent(y.by_group.get(g).and_then(|s| s.percent()))) } }
+                } } }
+            } }
+        }
+    }
+}
+
+fn seat_gap_section(
+    data: &DistrictData,
+    report: &SeatGapReport,
+    query: &GapQuery,
+    lang: Lang,
+    district: &str,
+) -> Markup {
+    let t = |k| lang.t(k);
+    let Some(latest) = report.years.last().copied() else {
+        return html! { h2 id="qsa" { (t("qsa.title")) } p { (t("qsa.missing")) } };
+    };
+    // Shade each area by its latest total gap: five steps from surplus to the largest gap.
+    let max_gap = report
+        .areas
+        .iter()
+        .map(|a| a.latest_gap)
+        .fold(0.0, f64::max);
+    let shade = |gap: f64| -> &'static str {
+        if gap <= 0.0 || max_gap <= 0.0 {
+            "gap-0"
+        } else {
+            ["gap-1", "gap-2", "gap-3", "gap-4"]
+                [(((gap / max_gap) * 4.0).ceil() as usize).clamp(1, 4) - 1]
+        }
+    };
+    let gap_of: BTreeMap<&str, f64> = report
+        .areas
+        .iter()
+        .map(|a| (a.area_id.as_str(), a.latest_gap))
+        .collect();
+    let labels: Vec<String> = data
+        .areas
+        .iter()
+        .map(|a| {
+            format!(
+                "{}: {}",
+                a.name,
+                format_number(gap_of.get(a.id.as_str()).copied().unwrap_or(0.0).round())
+            )
+        })
+        .collect();
+    let shapes: Vec<MapShape> = data
+        .areas
+        .iter()
+        .zip(&labels)
+        .map(|(a, label)| MapShape {
+            label,
+            class: shade(gap_of.get(a.id.as_str()).copied().unwrap_or(0.0)),
+            geometry: &a.geometry,
+        })
+        .collect();
+    let tier_now = |c: &Campus| {
+        data.years
+            .get(&(c.id.clone(), latest))
+            .map(|f| Framework::TeaAtoF.tier(f))
+            .unwrap_or(Tier::Unknown)
+    };
+    let points: Vec<MapPoint> = data
+        .campuses
+        .iter()
+        .filter(|c| c.status == CampusStatus::Open)
+        .filter_map(|c| {
+            let tier = tier_now(c);
+            Some(MapPoint {
+                longitude: c.longitude?,
+                latitude: c.latitude?,
+                label: format!("{} · {}", c.name, tier_label(tier, lang)),
+                class: tier.code(),
+                href: format!("/d/{district}/campuses/{}", c.id),
+            })
+        })
+        .collect();
+    let area_name: BTreeMap<&str, &str> = data
+        .areas
+        .iter()
+        .map(|a| (a.id.as_str(), a.name.as_str()))
+        .collect();
+    html! {
+        h2 id="qsa" { (t("qsa.title")) " · " (latest) }
+        p { (t("qsa.intro")) }
+        form method="get" action={ "/d/" (district) "/goals" } class="filters" {
+            div { label for="within" { (t("qsa.within")) } input id="within" name="within" type="number" min="0" max="50" step="0.5" inputmode="decimal" value=(query.within.map(|w| w.to_string()).unwrap_or_default()); }
+            div { button type="submit" { (t("qsa.apply")) } }
+        }
+        (area_map(&format!("{} {}", t("qsa.map"), latest), &shapes, &points))
+        ul class="legend" {
+            li { span class="swatch-box gap-0" aria-hidden="true" {} (t("qsa.surplus")) }
+            li { span class="swatch-box gap-4" aria-hidden="true" {} (t("qsa.largest")) }
+        }
+        h3 { (t("qsa.priorities")) }
+        div class="table-wrap" { table {
+            thead { tr { th scope="col" { (t("campuses.area")) } th scope="col" class="num" { (t("qsa.mean_rank")) } th scope="col" class="num" { (t("qsa.gap")) " " (latest) } th scope="col" { (t("qsa.priority")) } } }
+            tbody { @for a in &report.areas { tr {
+                th scope="row" { a href={ "/d/" (district) "/goals/areas/" (a.area_id) @if let Some(w) = query.within { "?within=" (w) } } { (a.name) } }
+                td class="num" { (format!("{:.2}", a.mean_rank)) }
+                td class="num" { (format_number(a.latest_gap.round())) }
+                td { @if a.priority { span class="priority" { (t("qsa.priority_yes")) } } }
+            } } }
+        } }
+        details {
+            summary { (t("qsa.by_band")) " · " (latest) }
+            div class="table-wrap" { table {
+                thead { tr { th scope="col" { (t("campuses.area")) } th scope="col" { (t("overview.band")) } th scope="col" class="num" { (t("qsa.demand")) } th scope="col" class="num" { (t("qsa.supply")) } th scope="col" class="num" { (t("qsa.gap")) } th scope="col" class="num" { (t("qsa.service")) } th scope="col" class="num" { (t("qsa.rank")) } } }
+                tbody { @for r in report.rows.iter().filter(|r| r.school_year == latest) { tr {
+                    th scope="row" { (area_name.get(r.area_id.as_str()).copied().unwrap_or(&r.area_id)) }
+                    td { (r.band) }
+                    td class="num" { (format_number(f64::from(r.demand))) }
+                    td class="num" { (format_number(r.supply.round())) }
+                    td class="num" { (format_number(r.gap.round())) }
+                    td class="num" { (percent(r.service_level.map(|s| s * 100.0))) }
+                    td class="num" { (r.rank) }
+                } } }
+            } }
+        }
+        p { a href={ "/d/" (district) "/goals/seat-gaps.csv" @if let Some(w) = query.within { "?within=" (w) } } { (t("campus.download_csv")) } }
+    }
+}
+
+/// `GET /d/{district}/goals`: the North Star and the Quality Seats Analysis.
+pub async fn goals(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+    Query(query): Query<GapQuery>,
+) -> PageResult {
+    let ctx = district_ctx(&state, &district).await?;
+    let data = load(&state.store, &district).await?;
+    let years = north_star(
+        &data.campuses,
+        &data.years,
+        &Framework::TeaAtoF,
+        data.goal.as_ref(),
+    );
+    let report = qsa(&data, &query);
+    let lang = viewer.lang;
+    let t = |k| lang.t(k);
+
+    let body = html! {
+        (north_star_section(&data, &years, lang, &district))
+        @if viewer.may(&district, Role::can_edit_data) {
+            details {
+                summary { (t("lever1.set_goal")) }
+                form method="post" action={ "/d/" (district) "/goals/goal" } class="filters" {
+                    input type="hidden" name="csrf" value=(viewer.csrf());
+                    div { label for="target_percent" { (t("lever1.goal_percent")) } input id="target_percent" name="target_percent" type="number" min="1" max="100" step="1" required value=(data.goal.as_ref().map(|g| g.target_percent.to_string()).unwrap_or_else(|| "80".into())); }
+                    div { label for="target_year" { (t("lever1.goal_year")) } input id="target_year" name="target_year" required placeholder="2027-2028" value=(data.goal.as_ref().map(|g| g.target_year.to_string()).unwrap_or_default()); }
+                    div { button type="submit" { (t("campus.save")) } }
+                }
+            }
+        }
+        (seat_gap_section(&data, &report, &query, lang, &district))
+        p { a href={ "/d/" (district) "/projections" } { (t("projection.title")) } }
+    };
+    Ok(page(&viewer, Some(&ctx), t("lever1.title"), body).into_response())
+}
+
+/// `GET /d/{district}/goals/areas/{area}`: one area's demand, supply and the campuses behind it.
+pub async fn area_detail(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((district, area_id)): Path<(String, String)>,
+    Query(query): Query<GapQuery>,
+) -> PageResult {
+    let ctx = district_ctx(&state, &district).await?;
+    let data = load(&state.store, &district).await?;
+    let area = data
+        .areas
+        .iter()
+        .find(|a| a.id == area_id)
+        .ok_or(AppError::NotFound)?;
+    let report = qsa(&data, &query);
+    let names: BTreeMap<&CampusId, &str> = data
+        .campuses
+        .iter()
+        .map(|c| (&c.id, c.name.as_str()))
+        .collect();
+    let t = |k| viewer.lang.t(k);
+    let ranking = report.areas.iter().find(|a| a.area_id == area_id);
+    let body = html! {
+        @if let Some(r) = ranking {
+            p { (t("qsa.mean_rank")) ": " (format!("{:.2}", r.mean_rank)) @if r.priority { " · " span class="priority" { (t("qsa.priority_yes")) } } }
+        }
+        @for r in report.rows.iter().filter(|r| r.area_id == area_id).rev() {
+            section {
+                h2 { (r.school_year) " · " (r.band) }
+                p { (t("qsa.demand")) " " (format_number(f64::from(r.demand))) " · " (t("qsa.supply")) " " (format_number(r.supply.round())) " · " (t("qsa.gap")) " " (format_number(r.gap.round())) " · " (t("qsa.service")) " " (percent(r.service_level.map(|s| s * 100.0))) }
+                @if r.campuses.is_empty() { p { (t("qsa.no_supply")) } } @else {
+                    table {
+                        thead { tr { th scope="col" { (t("campuses.name")) } th scope="col" class="num" { (t("qsa.seats")) } } }
+                        tbody { @for (id, seats) in &r.campuses { tr {
+                            th scope="row" { a href={ "/d/" (district) "/campuses/" (id) } { (names.get(id).copied().unwrap_or(id.as_str())) } }
+                            td class="num" { (format_number(seats.round())) }
+                        } } }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(
+        &viewer,
+        Some(&ctx),
+        &format!("{} · {}", t("qsa.title"), area.name),
+        body,
+    )
+    .into_response())
+}
+
+/// The goal form.
+#[derive(Deserialize)]
+pub struct GoalForm {
+    csrf: Option<String>,
+    target_percent: String,
+    target_year: String,
+}
+
+/// `POST /d/{district}/goals/goal`: analysts and administrators set the North Star goal.
+pub async fn set_goal(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+    Form(form): Form<GoalForm>,
+) -> PageResult {
+    let user = viewer.require(&district, Role::can_edit_data)?;
+    viewer.check_csrf(form.csrf.as_deref())?;
+    let percent: f64 = form
+        .target_percent
+        .trim()
+        .parse()
+        .ok()
+        .filter(|p: &f64| (1.0..=100.0).contains(p))
+        .ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "goal {:?} is not valid: expected a percent from 1 to 100",
+                form.target_percent
+            ))
+        })?;
+    let year =
+        SchoolYear::parse(&form.target_year).map_err(|e| AppError::BadRequest(e.to_string()))?;
+
+    state
+        .store
+        .set_north_star_goal(&district, percent, year, &user.email)
+        .await?;
+
+    Ok(Redirect::to(&format!("/d/{district}/goals")).into_response())
+}
+
+/// `GET /d/{district}/goals/north-star.csv`.
+pub async fn north_star_csv(
+    State(state): State<AppState>,
+    Path(district): Path<String>,
+) -> PageResult {
+    district_ctx(&state, &district).await?;
+    let data = load(&state.store, &district).await?;
+    let years = north_star(
+        &data.campuses,
+        &data.years,
+        &Framework::TeaAtoF,
+        data.goal.as_ref(),
+    );
+    Ok(csv_response(
+        &format!("north-star-{district}.csv"),
+        north_star_table(&years),
+    ))
+}
+
+/// The North Star as CSV: one row per year.
+pub fn north_star_table(years: &[NorthStarYear]) -> String {
+    let mut out = String::from("school_year,rating_method,students,students_quality,students_mixed,students_low,students_not_rated,students_unknown,quality_percent,quality_campus_percent,expected_percent,on_track\n");
+    let opt = |v: Option<f64>| v.map(|v| format!("{v:.3}")).unwrap_or_default();
+    for y in years {
+        let tier = |t: Tier| y.students_by_tier.get(&t).copied().unwrap_or(0).to_string();
+        let fields = [
+            y.school_year.to_string(),
+            y.rating_method.to_string(),
+            y.students.to_string(),
+            tier(Tier::Quality),
+            tier(Tier::Mixed),
+            tier(Tier::Low),
+            tier(Tier::NotRated),
+            tier(Tier::Unknown),
+            opt(y.quality_percent),
+            opt(y.quality_campus_percent),
+            opt(y.expected_percent),
+            y.on_track.map(|b| b.to_string()).unwrap_or_default(),
+        ];
+        out.push_str(
+            &fields
+                .iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        out.push('\n');
+    }
+    out
+}
+
+/// The seat gaps as CSV: one row per area, band and year, with the campuses behind supply.
+pub fn seat_gap_table(report: &SeatGapReport) -> String {
+    let mut out = String::from("school_year,planning_area_id,grade_band,demand,supply,gap,service_level,rank,supplying_campuses\n");
+    for r in &report.rows {
+        let campuses = r
+            .campuses
+            .iter()
+            .map(|(id, seats)| format!("{id}:{seats:.1}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let fields = [
+            r.school_year.to_string(),
+            r.area_id.clone(),
+            r.band.clone(),
+            r.demand.to_string(),
+            format!("{:.1}", r.supply),
+            format!("{:.1}", r.gap),
+            r.service_level
+                .map(|s| format!("{s:.4}"))
+                .unwrap_or_default(),
+            r.rank.to_string(),
+            campuses,
+        ];
+        out.push_str(
+            &fields
+                .iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        out.push('\n');
+    }
+    out
+}
+
+/// `GET /d/{district}/goals/seat-gaps.csv`.
+pub async fn seat_gaps_csv(
+    State(state): State<AppState>,
+    Path(district): Path<String>,
+    Query(query): Query<GapQuery>,
+) -> PageResult {
+    district_ctx(&state, &district).await?;
+    let data = load(&state.store, &district).await?;
+    Ok(csv_response(
+        &format!("seat-gaps-{district}.csv"),
+        seat_gap_table(&qsa(&data, &query)),
+    ))
+}
+
+/// One campus's projection row.
+pub struct CampusProjection<'a> {
+    /// The campus.
+    pub campus: &'a Campus,
+    /// Latest enrollment.
+    pub latest: f64,
+    /// Projected total in the last horizon year: low, likely, high.
+    pub projected: (f64, f64, f64),
+    /// Back-test error in percent, holding out two years.
+    pub backtest: Option<f64>,
+    /// Latest capacity and utilization of the likely projection.
+    pub utilization: Option<(f64, UtilizationFlag)>,
+}
+
+/// Projections for every open campus with at least three consecutive years.
+pub fn campus_projections<'a>(
+    data: &'a DistrictData,
+    settings: &Settings,
+) -> Vec<CampusProjection<'a>> {
+    data.campuses
+        .iter()
+        .filter(|c| c.status == CampusStatus::Open)
+        .filter_map(|campus| {
+            let series = Series::from_campus_years(&data.years, Some(&campus.id))?;
+            if series.years.len() < 3 {
+                return None;
+            }
+            let projected = forecast(&series, settings, None);
+            let last = projected.likely_total.len().checked_sub(1)?;
+            let capacity = data
+                .years
+                .range(
+                    (campus.id.clone(), SchoolYear::starting(0))
+                        ..=(campus.id.clone(), SchoolYear::starting(u16::MAX - 1)),
+                )
+                .rev()
+                .find_map(|(_, f)| f.capacity);
+            Some(CampusProjection {
+                campus,
+                latest: *series.totals().last()?,
+                projected: (
+                    projected.low_total[last],
+                    projected.likely_total[last],
+                    projected.high_total[last],
+                ),
+                backtest: backtest(&series, settings, 2),
+                utilization: utilization(projected.likely_total[last], capacity),
+            })
+        })
+        .collect()
+}
+
+fn flag_label(flag: UtilizationFlag, lang: Lang) -> &'static str {
+    match flag {
+        UtilizationFlag::Over => lang.t("util.over"),
+        UtilizationFlag::Near => lang.t("util.near"),
+        UtilizationFlag::Under => lang.t("util.under"),
+        UtilizationFlag::WithinRange => lang.t("util.ok"),
+    }
+}
+
+/// `GET /d/{district}/projections`: the district fan chart and every campus's projection.
+pub async fn projections(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+) -> PageResult {
+    let ctx = district_ctx(&state, &district).await?;
+    let data = load(&state.store, &district).await?;
+    let lang = viewer.lang;
+    let t = |k| lang.t(k);
+    let settings = Settings::default();
+    let body = match Series::from_campus_years(&data.years, None).filter(|s| s.years.len() >= 3) {
+        None => html! { p { (t("projection.missing")) } },
+        Some(series) => {
+            let projected = forecast(&series, &settings, None);
+            let history = series.totals();
+            let labels: Vec<String> = series
+                .years
+                .iter()
+                .chain(&projected.years)
+                .map(|y| y.end().to_string())
+                .collect();
+            let n = history.len();
+            let pad = |values: &[f64], before: usize| -> Vec<Option<f64>> {
+                std::iter::repeat_n(None, before)
+                    .chain(values.iter().map(|v| Some(*v)))
+                    .collect()
+            };
+            // The projection starts from the last actual year so the lines join.
+            let joined = |values: &[f64]| -> Vec<Option<f64>> {
+                let mut v = pad(&[history[n - 1]], n - 1);
+                v.extend(values.iter().map(|x| Some(*x)));
+                v
+            };
+            let lines = [
+                Line {
+                    name: t("projection.actual").into(),
+                    class: "series",
+                    values: pad(&history, 0),
+                },
+                Line {
+                    name: t("projection.likely").into(),
+                    class: "projection",
+                    values: joined(&projected.likely_total),
+                },
+            ];
+            let (low, high) = (joined(&projected.low_total), joined(&projected.high_total));
+            let rows = campus_projections(&data, &settings);
+            let mape = backtest(&series, &settings, 2);
+            html! {
+                p { (t("projection.intro")) }
+                (series_chart(t("projection.title"), &labels, &lines, Some((&low, &high)), ""))
+                p { (t("projection.backtest")) ": " (percent(mape)) }
+                div class="table-wrap" { table {
+                    thead { tr { th scope="col" { (t("campus.year")) } th scope="col" class="num" { (t("projection.low")) } th scope="col" class="num" { (t("projection.likely")) } th scope="col" class="num" { (t("projection.high")) } } }
+                    tbody { @for (i, year) in projected.years.iter().enumerate() { tr {
+                        th scope="row" { (year) }
+                        td class="num" { (format_number(projected.low_total[i].round())) }
+                        td class="num" { (format_number(projected.likely_total[i].round())) }
+                        td class="num" { (format_number(projected.high_total[i].round())) }
+                    } } }
+                } }
+                h2 { (t("projection.campuses")) " · " (projected.years.last().map(|y| y.to_string()).unwrap_or_default()) }
+                div class="table-wrap" { table {
+                    thead { tr { th scope="col" { (t("campuses.name")) } th scope="col" class="num" { (t("projection.now")) } th scope="col" class="num" { (t("projection.likely")) } th scope="col" class="num wide" { (t("projection.range")) } th scope="col" class="num" { (t("projection.backtest_short")) } th scope="col" { (t("projection.utilization")) } } }
+                    tbody { @for r in &rows { tr {
+                        th scope="row" { a href={ "/d/" (district) "/campuses/" (r.campus.id) } { (r.campus.name) } }
+                        td class="num" { (format_number(r.latest.round())) }
+                        td class="num" { (format_number(r.projected.1.round())) }
+                        td class="num wide" { (format_number(r.projected.0.round())) "–" (format_number(r.projected.2.round())) }
+                        td class="num" { (percent(r.backtest)) }
+                        td { @if let Some((ratio, flag)) = r.utilization { (format!("{:.0}%", ratio * 100.0)) " " (flag_label(flag, lang)) } @else { "–" } }
+                    } } }
+                } }
+                p { a href={ "/d/" (district) "/projections.csv" } { (t("campus.download_csv")) } }
+            }
+        }
+    };
+    Ok(page(&viewer, Some(&ctx), t("projection.title"), body).into_response())
+}
+
+/// `GET /d/{district}/projections.csv`: every campus's projection.
+pub async fn projections_csv(
+    State(state): State<AppState>,
+    Path(district): Path<String>,
+) -> PageResult {
+    district_ctx(&state, &district).await?;
+    let data = load(&state.store, &district).await?;
+    Ok(csv_response(
+        &format!("projections-{district}.csv"),
+        projection_table(&data, &Settings::default()),
+    ))
+}
+
+/// Campus projections as CSV.
+pub fn projection_table(data: &DistrictData, settings: &Settings) -> String {
+    let mut out = String::from("campus_id,name,latest_enrollment,projected_low,projected_likely,projected_high,horizon_years,backtest_mape_percent,utilization,utilization_flag\n");
+    for r in campus_projections(data, settings) {
+        let fields = [
+            r.campus.id.to_string(),
+            r.campus.name.clone(),
+            format!("{:.0}", r.latest),
+            format!("{:.1}", r.projected.0),
+            format!("{:.1}", r.projected.1),
+            format!("{:.1}", r.projected.2),
+            settings.horizon.to_string(),
+            r.backtest.map(|m| format!("{m:.2}")).unwrap_or_default(),
+            r.utilization
+                .map(|(u, _)| format!("{u:.3}"))
+                .unwrap_or_default(),
+            r.utilization
+                .map(|(_, f)| format!("{f:?}").to_lowercase())
+                .unwrap_or_default(),
+        ];
+        out.push_str(
+            &fields
+                .iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        out.push('\n');
+    }
+    out
+}
+
+/// Campuses facing Texas accountability interventions, for the Lever 2 page.
+pub fn trigger_list(data: &DistrictData, district: &str, lang: Lang) -> Markup {
+    let t = |k| lang.t(k);
+    let names: BTreeMap<&CampusId, &str> = data
+        .campuses
+        .iter()
+        .map(|c| (&c.id, c.name.as_str()))
+        .collect();
+    let statuses: Vec<_> = triggers(&data.campuses, &data.years)
+        .into_iter()
+        .filter(|s| s.intervention != Intervention::None)
+        .collect();
+    html! {
+        h2 { (t("triggers.title")) }
+        @if statuses.is_empty() { p { (t("triggers.none")) } } @else {
+            table {
+                thead { tr { th scope="col" { (t("campuses.name")) } th scope="col" class="num" { (t("triggers.years")) } th scope="col" { (t("triggers.intervention")) } } }
+                tbody { @for s in &statuses { tr {
+                    th scope="row" { a href={ "/d/" (district) "/campuses/" (s.campus_id) } { (names.get(&s.campus_id).copied().unwrap_or(s.campus_id.as_str())) } }
+                    td class="num" { (s.consecutive_unacceptable) }
+                    td {
+                        @match s.intervention { Intervention::ClosureOrBoardOfManagers => strong { (t("triggers.closure")) }, _ => (t("triggers.turnaround")) }
+                        @if s.partnership_exemption_possible { " · " (t("triggers.exemption")) }
+                    }
+                } } }
+            }
+        }
+    }
+}

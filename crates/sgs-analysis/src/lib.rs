@@ -9,6 +9,7 @@
 pub mod framework;
 pub mod north_star;
 pub mod projection;
+pub mod scenario;
 pub mod seat_gaps;
 pub mod triggers;
 pub mod utilization;

@@ -909,3 +909,120 @@ async fn the_lever_1_screens_show_the_north_star_seat_gaps_and_projections() {
         );
     }
 }
+
+#[tokio::test]
+async fn analysts_build_scenarios_that_staff_can_read() {
+    for app in apps().await {
+        let family = app.login(email(Role::Family)).await;
+        assert_eq!(
+            app.get(&format!("/d/{DEMO}/scenarios"), Some(&family))
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "{}",
+            app.name
+        );
+
+        let analyst = app.login(email(Role::Analyst)).await;
+        let csrf = app.csrf(&analyst).await;
+        let created = app
+            .post_form(
+                &format!("/d/{DEMO}/scenarios"),
+                Some(&analyst),
+                &format!("csrf={csrf}&name=Restart+a+D+school"),
+            )
+            .await;
+        assert_eq!(
+            created.status,
+            StatusCode::SEE_OTHER,
+            "{}: {}",
+            app.name,
+            created.body
+        );
+        let path = created.headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_string();
+
+        // Find a D/F campus in 2022-2023 and propose its restart as a quality school.
+        let years = app.store.campus_years(DEMO, None).await.unwrap();
+        let low = years
+            .iter()
+            .find(|((_, y), f)| {
+                y.to_string() == "2022-2023"
+                    && matches!(f.rating, Some(sgs_domain::Rating::Letter('D' | 'F')))
+            })
+            .map(|((id, _), _)| id.clone())
+            .unwrap();
+        let baseline = app.get(&path, Some(&analyst)).await.body;
+        let added = app
+            .post_form(
+                &format!("{path}/actions"),
+                Some(&analyst),
+                &format!("csrf={csrf}&type=change_tier&campus_id={low}&tier=quality"),
+            )
+            .await;
+        assert_eq!(
+            added.status,
+            StatusCode::SEE_OTHER,
+            "{}: {}",
+            app.name,
+            added.body
+        );
+        let bad = app
+            .post_form(
+                &format!("{path}/actions"),
+                Some(&analyst),
+                &format!("csrf={csrf}&type=change_seats&campus_id_seats={low}&seats=lots"),
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+
+        let page = app.get(&path, Some(&analyst)).await.body;
+        assert!(
+            page.contains("Seat gaps that change") && !page.contains("No seat gap changes."),
+            "{}: the restart adds quality seats",
+            app.name
+        );
+        let share = |body: &str| -> Vec<String> {
+            body.split("<strong>")
+                .skip(1)
+                .map(|s| s.split('<').next().unwrap().to_string())
+                .collect()
+        };
+        assert_ne!(
+            share(&baseline),
+            share(&page),
+            "{}: the North Star moves",
+            app.name
+        );
+
+        // Reviewers read it but cannot change it; the change is in the audit log.
+        let reviewer = app.login(email(Role::Reviewer)).await;
+        assert_eq!(app.get(&path, Some(&reviewer)).await.status, StatusCode::OK);
+        let refused = app
+            .post_form(
+                &format!("{path}/actions/0/delete"),
+                Some(&reviewer),
+                "csrf=x",
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        let removed = app
+            .post_form(
+                &format!("{path}/actions/0/delete"),
+                Some(&analyst),
+                &format!("csrf={csrf}"),
+            )
+            .await;
+        assert_eq!(removed.status, StatusCode::SEE_OTHER);
+        assert!(app
+            .get(&path, Some(&analyst))
+            .await
+            .body
+            .contains("No actions yet"));
+        let entry = &app.store.audit_log(DEMO, 1).await.unwrap()[0];
+        assert_eq!(entry.action, "set_scenario_actions", "{}", app.name);
+        assert_eq!(entry.after, Some(json!([])));
+    }
+}

@@ -14,6 +14,7 @@ mod accounts;
 mod audit;
 mod goals;
 mod read;
+mod scenarios;
 mod settings;
 mod sql;
 mod write;
@@ -29,6 +30,7 @@ use sqlx::{AnyPool, Row};
 
 pub use accounts::{SessionInfo, User};
 pub use audit::{AuditEntry, ImportRecord};
+pub use scenarios::StoredScenario;
 pub use write::{ApplyReport, BatchSource, ReplaceScope};
 
 /// What can go wrong in the store.
@@ -88,6 +90,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "north_star_goals",
         sqlite: include_str!("../migrations/sqlite/0003_north_star_goals.sql"),
         postgres: include_str!("../migrations/postgres/0003_north_star_goals.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "scenarios",
+        sqlite: include_str!("../migrations/sqlite/0004_scenarios.sql"),
+        postgres: include_str!("../migrations/postgres/0004_scenarios.sql"),
     },
 ];
 

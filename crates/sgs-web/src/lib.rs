@@ -16,6 +16,7 @@ pub mod layout;
 pub mod lever1;
 mod openapi;
 mod pages;
+pub mod scenarios;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -105,6 +106,19 @@ pub fn router(state: AppState) -> Router {
             get(lever1::seat_gaps_csv),
         )
         .route("/d/{district}/goals/areas/{area}", get(lever1::area_detail))
+        .route(
+            "/d/{district}/scenarios",
+            get(scenarios::list).post(scenarios::create),
+        )
+        .route("/d/{district}/scenarios/{id}", get(scenarios::show))
+        .route(
+            "/d/{district}/scenarios/{id}/actions",
+            post(scenarios::add_action),
+        )
+        .route(
+            "/d/{district}/scenarios/{id}/actions/{index}/delete",
+            post(scenarios::remove_action),
+        )
         .route("/d/{district}/projections", get(lever1::projections))
         .route(
             "/d/{district}/projections.csv",

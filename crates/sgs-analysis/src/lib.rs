@@ -8,6 +8,7 @@
 
 pub mod framework;
 pub mod north_star;
+pub mod portfolio;
 pub mod projection;
 pub mod scenario;
 pub mod seat_gaps;

@@ -13,7 +13,7 @@ use serde::Serialize;
 use sgs_domain::{Campus, CampusId, CampusYear, Governance, Rating, SchoolYear};
 
 /// What the chain of unacceptable years requires.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum Intervention {
     /// Fewer than two consecutive unacceptable years.
     None,

@@ -1026,3 +1026,72 @@ async fn analysts_build_scenarios_that_staff_can_read() {
         assert_eq!(entry.after, Some(json!([])));
     }
 }
+
+#[tokio::test]
+async fn the_annual_plan_proposes_actions_and_records_decisions() {
+    for app in apps().await {
+        let partner = app.login(email(Role::Partner)).await;
+        assert_eq!(
+            app.get(&format!("/d/{DEMO}/plan"), Some(&partner))
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "{}",
+            app.name
+        );
+
+        let analyst = app.login(email(Role::Analyst)).await;
+        let plan = app.get(&format!("/d/{DEMO}/plan"), Some(&analyst)).await;
+        assert_eq!(plan.status, StatusCode::OK, "{}", app.name);
+        assert!(
+            plan.body.contains("Redesign") && plan.body.contains("No action"),
+            "{}: candidates with reasons",
+            app.name
+        );
+        assert!(plan.body.contains("No decisions recorded yet."));
+
+        let csrf = app.csrf(&analyst).await;
+        let path = format!("/d/{DEMO}/plan/decisions");
+        let form = |action: &str| {
+            format!("csrf={csrf}&campus_id={CAMPUS}&action={action}&school_year=2024-2025&owner=Office+of+Innovation&rationale=Priority+area")
+        };
+        assert_eq!(
+            app.post_form(&path, Some(&analyst), &form("demolish"))
+                .await
+                .status,
+            StatusCode::BAD_REQUEST
+        );
+        let saved = app
+            .post_form(&path, Some(&analyst), &form("replicate_expand"))
+            .await;
+        assert_eq!(
+            saved.status,
+            StatusCode::SEE_OTHER,
+            "{}: {}",
+            app.name,
+            saved.body
+        );
+        let reviewer = app.login(email(Role::Reviewer)).await;
+        assert_eq!(
+            app.post_form(&path, Some(&reviewer), &form("restart"))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+
+        let plan = app
+            .get(&format!("/d/{DEMO}/plan"), Some(&reviewer))
+            .await
+            .body;
+        assert!(
+            plan.contains("Replicate or expand") && plan.contains("Office of Innovation"),
+            "{}",
+            app.name
+        );
+        let decisions = app.store.decisions(DEMO).await.unwrap();
+        assert_eq!(decisions.len(), 1);
+        assert_eq!(decisions[0].decided_by, "analyst@riverbend.example");
+        let entry = &app.store.audit_log(DEMO, 1).await.unwrap()[0];
+        assert_eq!(entry.action, "record_decision", "{}", app.name);
+    }
+}

@@ -13,6 +13,7 @@
 mod accounts;
 mod audit;
 mod goals;
+mod plans;
 mod read;
 mod scenarios;
 mod settings;
@@ -30,6 +31,7 @@ use sqlx::{AnyPool, Row};
 
 pub use accounts::{SessionInfo, User};
 pub use audit::{AuditEntry, ImportRecord};
+pub use plans::{NewDecision, PlanDecision};
 pub use scenarios::StoredScenario;
 pub use write::{ApplyReport, BatchSource, ReplaceScope};
 
@@ -96,6 +98,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "scenarios",
         sqlite: include_str!("../migrations/sqlite/0004_scenarios.sql"),
         postgres: include_str!("../migrations/postgres/0004_scenarios.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "plan_decisions",
+        sqlite: include_str!("../migrations/sqlite/0005_plan_decisions.sql"),
+        postgres: include_str!("../migrations/postgres/0005_plan_decisions.sql"),
     },
 ];
 

@@ -322,7 +322,10 @@ pub async fn goals(
         (seat_gap_section(&data, &report, &query, lang, &district))
         p {
             a href={ "/d/" (district) "/projections" } { (t("projection.title")) }
-            @if viewer.may(&district, Role::can_view_staff_pages) { " · " a href={ "/d/" (district) "/scenarios" } { (t("scenario.title")) } }
+            @if viewer.may(&district, Role::can_view_staff_pages) {
+                " · " a href={ "/d/" (district) "/scenarios" } { (t("scenario.title")) }
+                " · " a href={ "/d/" (district) "/plan" } { (t("plan.title")) }
+            }
         }
     };
     Ok(page(&viewer, Some(&ctx), t("lever1.title"), body).into_response())

@@ -16,6 +16,7 @@ pub mod layout;
 pub mod lever1;
 mod openapi;
 mod pages;
+pub mod plan;
 pub mod scenarios;
 
 use std::net::SocketAddr;
@@ -106,6 +107,8 @@ pub fn router(state: AppState) -> Router {
             get(lever1::seat_gaps_csv),
         )
         .route("/d/{district}/goals/areas/{area}", get(lever1::area_detail))
+        .route("/d/{district}/plan", get(plan::show))
+        .route("/d/{district}/plan/decisions", post(plan::record))
         .route(
             "/d/{district}/scenarios",
             get(scenarios::list).post(scenarios::create),

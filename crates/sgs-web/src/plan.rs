@@ -1,0 +1,256 @@
+//! The annual school plan: per campus, the candidate school actions the policy proposes with
+//! their reasons, and the decisions analysts record (action, school year, rationale, owner). The
+//! page prints cleanly as the board-ready report of the plan and the analysis behind it.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use maud::html;
+use serde::Deserialize;
+use sgs_analysis::portfolio::{candidates, default_policy, ActionKind, CampusFacts};
+use sgs_analysis::triggers::{triggers, Intervention};
+use sgs_analysis::{north_star, Framework};
+use sgs_domain::summary::Tier;
+use sgs_domain::{CampusId, CampusStatus, Role, SchoolYear};
+
+use crate::auth::Viewer;
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::layout::{format_time, page};
+use crate::lever1::{load, qsa, DistrictData, GapQuery};
+use crate::pages::{district_ctx, tier_label};
+use crate::AppState;
+
+type PageResult = Result<Response, AppError>;
+
+/// An action's name in the viewer's language.
+pub fn action_label(action: ActionKind, lang: Lang) -> &'static str {
+    lang.t(match action {
+        ActionKind::Redesign => "action.redesign",
+        ActionKind::Restart => "action.restart",
+        ActionKind::NewSchool => "action.new_school",
+        ActionKind::ReplicateExpand => "action.replicate_expand",
+        ActionKind::CloseAndReassign => "action.close_and_reassign",
+        ActionKind::Partnership => "action.partnership",
+        ActionKind::NoAction => "action.no_action",
+    })
+}
+
+/// What the policy knows of every open campus.
+pub fn campus_facts(data: &DistrictData) -> BTreeMap<CampusId, CampusFacts> {
+    let report = qsa(data, &GapQuery::default());
+    let priority: Vec<&str> = report
+        .areas
+        .iter()
+        .filter(|a| a.priority)
+        .map(|a| a.area_id.as_str())
+        .collect();
+    let interventions: BTreeMap<CampusId, Intervention> = triggers(&data.campuses, &data.years)
+        .into_iter()
+        .map(|s| (s.campus_id, s.intervention))
+        .collect();
+    data.campuses
+        .iter()
+        .filter(|c| c.status == CampusStatus::Open)
+        .map(|campus| {
+            let own: Vec<(&SchoolYear, &sgs_domain::CampusYear)> = data
+                .years
+                .iter()
+                .filter(|((id, _), _)| id == &campus.id)
+                .map(|((_, y), f)| (y, f))
+                .collect();
+            let tier = own
+                .iter()
+                .rev()
+                .map(|(_, f)| Framework::TeaAtoF.tier(f))
+                .find(|t| matches!(t, Tier::Quality | Tier::Mixed | Tier::Low))
+                .unwrap_or(Tier::Unknown);
+            let enrolled: Vec<(u32, Option<u32>)> = own
+                .iter()
+                .filter_map(|(_, f)| Some((f.total_enrollment()?, f.capacity)))
+                .collect();
+            let utilization = enrolled
+                .last()
+                .and_then(|(n, cap)| cap.filter(|c| *c > 0).map(|c| f64::from(*n) / f64::from(c)));
+            let change = match (enrolled.first(), enrolled.last()) {
+                (Some((first, _)), Some((last, _))) if enrolled.len() > 1 && *first > 0 => {
+                    Some(100.0 * (f64::from(*last) - f64::from(*first)) / f64::from(*first))
+                }
+                _ => None,
+            };
+            let facts = CampusFacts {
+                tier,
+                intervention: interventions
+                    .get(&campus.id)
+                    .copied()
+                    .unwrap_or(Intervention::None),
+                utilization,
+                in_priority_area: campus
+                    .planning_area_id
+                    .as_deref()
+                    .is_some_and(|a| priority.contains(&a)),
+                enrollment_change_percent: change,
+            };
+            (campus.id.clone(), facts)
+        })
+        .collect()
+}
+
+/// `GET /d/{district}/plan`.
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+) -> PageResult {
+    let ctx = district_ctx(&state, &district).await?;
+    viewer.require(&district, Role::can_view_staff_pages)?;
+    let data = load(&state.store, &district).await?;
+    let decisions = state.store.decisions(&district).await?;
+    let lang = viewer.lang;
+    let t = |k| lang.t(k);
+    let policy = default_policy();
+    let facts = campus_facts(&data);
+    let names: BTreeMap<&CampusId, &str> = data
+        .campuses
+        .iter()
+        .map(|c| (&c.id, c.name.as_str()))
+        .collect();
+    let latest_decision: BTreeMap<&str, &sgs_store::PlanDecision> = decisions
+        .iter()
+        .map(|d| (d.campus_id.as_str(), d))
+        .collect();
+    let stars = north_star(
+        &data.campuses,
+        &data.years,
+        &Framework::TeaAtoF,
+        data.goal.as_ref(),
+    );
+    let measured = stars.iter().rev().find(|y| y.quality_percent.is_some());
+    let report = qsa(&data, &GapQuery::default());
+    let next_year = data
+        .years
+        .keys()
+        .map(|(_, y)| *y)
+        .max()
+        .map(|y| y.next().next());
+    // Campuses needing attention first: any candidate other than no action.
+    let mut rows: Vec<(&CampusId, &CampusFacts, Vec<(ActionKind, String)>)> = facts
+        .iter()
+        .map(|(id, f)| (id, f, candidates(&policy, f)))
+        .collect();
+    rows.sort_by_key(|(id, _, c)| {
+        (
+            c[0].0 == ActionKind::NoAction,
+            names.get(id).copied().unwrap_or(""),
+        )
+    });
+    let editor = viewer.may(&district, Role::can_edit_data);
+
+    let body = html! {
+        p { (t("plan.intro")) }
+        section aria-labelledby="basis" {
+            h2 id="basis" { (t("plan.basis")) }
+            ul {
+                @if let Some(y) = measured { li { (t("lever1.actual")) " " (y.school_year) ": " (format!("{:.1}%", y.quality_percent.unwrap_or(0.0))) @if let Some(goal) = &data.goal { " · " (t("lever1.goal")) " " (format!("{:.0}%", goal.target_percent)) " · " (goal.target_year) } } }
+                @let priorities: Vec<&str> = report.areas.iter().filter(|a| a.priority).map(|a| a.name.as_str()).collect();
+                @if !priorities.is_empty() { li { (t("qsa.priorities")) ": " (priorities.join(", ")) } }
+            }
+        }
+        @if editor {
+            section aria-labelledby="decide" {
+                h2 id="decide" { (t("plan.record")) }
+                form method="post" action={ "/d/" (district) "/plan/decisions" } class="filters" {
+                    input type="hidden" name="csrf" value=(viewer.csrf());
+                    div { label for="campus_id" { (t("campuses.name")) } select id="campus_id" name="campus_id" { @for (id, _, _) in &rows { option value=(id) { (names.get(id).copied().unwrap_or("")) } } } }
+                    div { label for="action" { (t("plan.action")) } select id="action" name="action" { @for a in ActionKind::all() { option value=(a.code()) { (action_label(a, lang)) } } } }
+                    div { label for="school_year" { (t("campus.year")) } input id="school_year" name="school_year" required value=(next_year.map(|y| y.to_string()).unwrap_or_default()); }
+                    div { label for="owner" { (t("plan.owner")) } input id="owner" name="owner" required maxlength="120"; }
+                    div { label for="rationale" { (t("plan.rationale")) } input id="rationale" name="rationale" required maxlength="2000"; }
+                    div { button type="submit" { (t("campus.save")) } }
+                }
+            }
+        }
+        section aria-labelledby="candidates" {
+            h2 id="candidates" { (t("plan.candidates")) }
+            div class="table-wrap" { table {
+                thead { tr { th scope="col" { (t("campuses.name")) } th scope="col" { (t("lever1.tier")) } th scope="col" class="num" { (t("projection.utilization")) } th scope="col" { (t("plan.candidate_actions")) } th scope="col" { (t("plan.decision")) } } }
+                tbody { @for (id, f, found) in &rows { tr {
+                    th scope="row" { a href={ "/d/" (district) "/campuses/" (id) } { (names.get(id).copied().unwrap_or("")) } }
+                    td { (tier_label(f.tier, lang)) @if f.in_priority_area { " · " span class="priority" { (t("qsa.priority_yes")) } } }
+                    td class="num" { @if let Some(u) = f.utilization { (format!("{:.0}%", u * 100.0)) } @else { "–" } }
+                    td { ul { @for (action, reason) in found { li { strong { (action_label(*action, lang)) } ": " (reason) } } } }
+                    td { @if let Some(d) = latest_decision.get(id.as_str()) { strong { (action_label(ActionKind::parse(&d.action).unwrap_or(ActionKind::NoAction), lang)) } " " (d.school_year) } }
+                } } }
+            } }
+        }
+        section aria-labelledby="decisions" {
+            h2 id="decisions" { (t("plan.decisions")) }
+            @if decisions.is_empty() { p { (t("plan.no_decisions")) } } @else {
+                table {
+                    thead { tr { th scope="col" { (t("campuses.name")) } th scope="col" { (t("plan.action")) } th scope="col" { (t("campus.year")) } th scope="col" { (t("plan.rationale")) } th scope="col" { (t("plan.owner")) } th scope="col" { (t("data.who")) } } }
+                    tbody { @for d in decisions.iter().rev() { tr {
+                        th scope="row" { (CampusId::parse(&d.campus_id).ok().and_then(|id| names.get(&id).map(|n| n.to_string())).unwrap_or_else(|| d.campus_id.clone())) }
+                        td { (action_label(ActionKind::parse(&d.action).unwrap_or(ActionKind::NoAction), lang)) }
+                        td { (d.school_year) }
+                        td { (d.rationale) }
+                        td { (d.owner) }
+                        td { (d.decided_by) " · " (format_time(d.decided_at)) }
+                    } } }
+                }
+            }
+        }
+        p class="muted" { (t("plan.print")) }
+    };
+    Ok(page(&viewer, Some(&ctx), t("plan.title"), body).into_response())
+}
+
+/// The decision form.
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    csrf: Option<String>,
+    campus_id: String,
+    action: String,
+    school_year: String,
+    rationale: String,
+    owner: String,
+}
+
+/// `POST /d/{district}/plan/decisions`.
+pub async fn record(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+    Form(form): Form<DecisionForm>,
+) -> PageResult {
+    let user = viewer.require(&district, Role::can_edit_data)?;
+    viewer.check_csrf(form.csrf.as_deref())?;
+    let campus = crate::pages::campus_in_district(&state, &district, &form.campus_id).await?;
+    let action = ActionKind::parse(&form.action).ok_or_else(|| {
+        AppError::BadRequest(format!("action {:?} is not a school action", form.action))
+    })?;
+    let year =
+        SchoolYear::parse(&form.school_year).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let (rationale, owner) = (form.rationale.trim(), form.owner.trim());
+    if rationale.is_empty() || owner.is_empty() {
+        return Err(AppError::BadRequest(
+            "a decision needs a rationale and an owner".into(),
+        ));
+    }
+
+    let year_text = year.to_string();
+    let decision = sgs_store::NewDecision {
+        campus_id: campus.id.as_str(),
+        school_year: &year_text,
+        action: action.code(),
+        rationale,
+        owner,
+    };
+    state
+        .store
+        .record_decision(&district, &decision, &user.email)
+        .await?;
+
+    Ok(Redirect::to(&format!("/d/{district}/plan")).into_response())
+}

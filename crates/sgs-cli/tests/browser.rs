@@ -367,3 +367,60 @@ fn keyboard_reaches_the_skip_link_first_and_pages_fit_a_phone() {
         "the filtered list has its own URL"
     );
 }
+
+#[test]
+fn an_analyst_walks_from_the_north_star_to_a_priority_area_a_campus_and_a_scenario() {
+    if !browser_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, app) = start_app(dir.path());
+    let driver = Driver::start();
+    let browser = driver.session();
+    browser.goto(&format!("{app}/login"));
+    browser.type_into("#email", "analyst@riverbend.example");
+    browser.type_into("#password", DEMO_PASSWORD);
+    browser.click("button[type=submit]");
+    browser.wait_for_url(|u| !u.ends_with("/login"));
+
+    // The North Star and the seat gaps, then the top priority area.
+    browser.goto(&format!("{app}/d/999901/goals"));
+    assert!(browser.source().contains("North Star"));
+    // Areas are listed by need: the first link is the top priority area.
+    browser.click("a[href*='/goals/areas/']");
+    let area = browser.wait_for_url(|u| u.contains("/goals/areas/"));
+    assert!(
+        browser
+            .source()
+            .contains("Schools located in this neighborhood"),
+        "{area}"
+    );
+
+    // A campus in that area, then back to plan a restart for it.
+    browser.click("ul.located a");
+    let campus_url = browser.wait_for_url(|u| u.contains("/campuses/"));
+    let campus_id = campus_url.rsplit('/').next().unwrap().to_string();
+    assert!(browser.source().contains("Rating history"));
+
+    browser.goto(&format!("{app}/d/999901/scenarios"));
+    browser.type_into("#name", "Restart in a priority area");
+    browser.click("main form button[type=submit]");
+    let scenario =
+        browser.wait_for_url(|u| u.contains("/scenarios/") && !u.ends_with("/scenarios"));
+    // Open "Restart or redesign: expected tier", as a person would, then fill it in.
+    browser.click("section[aria-labelledby=add] details summary");
+    browser.script(&format!(
+        "document.querySelector('#campus_id').value = '{campus_id}'; document.querySelector('#tier').value = 'quality'; return true;"
+    ));
+    let add = browser.find("input[value=change_tier] ~ div button[type=submit]");
+    browser.post(&format!("/element/{add}/click"), json!({}));
+    browser.wait_for_url(|u| u == scenario);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut page = browser.source();
+    while !page.contains("With the actions") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+        page = browser.source();
+    }
+    assert!(page.contains("With the actions"), "the comparison is shown");
+    assert!(!page.contains("No actions yet"), "the action was added");
+}

@@ -177,6 +177,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("qsa.service", "Service level", "Nivel de servicio"),
     ("qsa.rank", "Rank", "Rango"),
     ("qsa.no_supply", "No quality seats serve this area in this band.", "Ningún asiento de calidad atiende esta área en este grupo."),
+    ("qsa.located", "Schools located in this neighborhood", "Escuelas ubicadas en este vecindario"),
     ("qsa.seats", "Quality seats", "Asientos de calidad"),
     ("projection.title", "Enrollment projections", "Proyecciones de inscripción"),
     ("projection.missing", "Projections need at least three consecutive years of enrollment.", "Las proyecciones necesitan al menos tres años consecutivos de inscripción."),

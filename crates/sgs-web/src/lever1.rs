@@ -357,6 +357,10 @@ pub async fn area_detail(
         @if let Some(r) = ranking {
             p { (t("qsa.mean_rank")) ": " (format!("{:.2}", r.mean_rank)) @if r.priority { " · " span class="priority" { (t("qsa.priority_yes")) } } }
         }
+        h2 { (t("qsa.located")) }
+        ul class="located" { @for c in data.campuses.iter().filter(|c| c.status == CampusStatus::Open && c.planning_area_id.as_deref() == Some(area.id.as_str())) {
+            li { a href={ "/d/" (district) "/campuses/" (c.id) } { (c.name) } " · " (tier_label(latest_tier(&data, &c.id), viewer.lang)) }
+        } }
         @for r in report.rows.iter().filter(|r| r.area_id == area_id).rev() {
             section {
                 h2 { (r.school_year) " · " (r.band) }
@@ -380,6 +384,16 @@ pub async fn area_detail(
         body,
     )
     .into_response())
+}
+
+/// A campus's tier in its latest year with a rating of any kind.
+fn latest_tier(data: &DistrictData, campus: &CampusId) -> Tier {
+    data.years
+        .iter()
+        .filter(|((id, _), f)| id == campus && f.rating.is_some())
+        .last()
+        .map(|(_, f)| Framework::TeaAtoF.tier(f))
+        .unwrap_or(Tier::Unknown)
 }
 
 /// The goal form.

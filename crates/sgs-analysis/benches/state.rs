@@ -17,20 +17,30 @@ use sgs_analysis::scenario::{run, ProposedAction, Scenario};
 use sgs_analysis::seat_gaps::SeatGapSettings;
 use sgs_analysis::{north_star, seat_gaps, Framework};
 use sgs_domain::{
-    Campus, CampusId, CampusStatus, CampusYear, DistrictId, Governance, Grade, GradeBand, NotRatedReason, PlanningArea,
-    Rating, ResidentCount, SchoolYear,
+    Campus, CampusId, CampusStatus, CampusYear, DistrictId, Governance, Grade, GradeBand,
+    NotRatedReason, PlanningArea, Rating, ResidentCount, SchoolYear,
 };
 
 type Years = BTreeMap<(CampusId, SchoolYear), CampusYear>;
 
+/// What one district's analysis reads.
+type Prepared = (Vec<Campus>, Years, Vec<PlanningArea>, Vec<ResidentCount>);
+
 fn load(dir: &Path) -> BTreeMap<String, Years> {
     let mut districts: BTreeMap<String, Years> = BTreeMap::new();
-    let mut reader = csv::Reader::from_path(dir.join("tea_campus_enrollment_by_grade_2019_2023.csv")).unwrap();
+    let mut reader =
+        csv::Reader::from_path(dir.join("tea_campus_enrollment_by_grade_2019_2023.csv")).unwrap();
     let headers = reader.headers().unwrap().clone();
-    let grade_columns: Vec<(usize, Grade)> = headers.iter().enumerate().filter_map(|(i, h)| Some((i, Grade::parse(h.strip_prefix('G')?)?))).collect();
+    let grade_columns: Vec<(usize, Grade)> = headers
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| Some((i, Grade::parse(h.strip_prefix('G')?)?)))
+        .collect();
     for record in reader.records() {
         let record = record.unwrap();
-        let Ok(campus) = CampusId::parse(&record[2]) else { continue };
+        let Ok(campus) = CampusId::parse(&record[2]) else {
+            continue;
+        };
         let year = SchoolYear::parse(&record[0]).unwrap();
         let mut facts = CampusYear::default();
         for (i, grade) in &grade_columns {
@@ -40,11 +50,22 @@ fn load(dir: &Path) -> BTreeMap<String, Years> {
                 }
             }
         }
-        districts.entry(record[1].to_string()).or_default().insert((campus, year), facts);
+        districts
+            .entry(record[1].to_string())
+            .or_default()
+            .insert((campus, year), facts);
     }
     for (file, year, reason) in [
-        ("tea_campus_ratings_2019_CAMPRATE.csv", SchoolYear::starting(2018), NotRatedReason::NoData),
-        ("tea_campus_accountability_2021_22.csv", SchoolYear::starting(2021), NotRatedReason::NoData),
+        (
+            "tea_campus_ratings_2019_CAMPRATE.csv",
+            SchoolYear::starting(2018),
+            NotRatedReason::NoData,
+        ),
+        (
+            "tea_campus_accountability_2021_22.csv",
+            SchoolYear::starting(2021),
+            NotRatedReason::NoData,
+        ),
     ] {
         let mut reader = csv::Reader::from_path(dir.join(file)).unwrap();
         let headers = reader.headers().unwrap().clone();
@@ -52,10 +73,17 @@ fn load(dir: &Path) -> BTreeMap<String, Years> {
         let (campus_col, rating_col) = (column("CAMPUS"), column("C_RATING"));
         for record in reader.records() {
             let record = record.unwrap();
-            let Ok(campus) = CampusId::parse(&record[campus_col]) else { continue };
-            let Ok(rating) = Rating::parse(&record[rating_col], reason.clone()) else { continue };
+            let Ok(campus) = CampusId::parse(&record[campus_col]) else {
+                continue;
+            };
+            let Ok(rating) = Rating::parse(&record[rating_col], reason.clone()) else {
+                continue;
+            };
             let district = campus.district_id().as_str().to_string();
-            if let Some(facts) = districts.get_mut(&district).and_then(|d| d.get_mut(&(campus, year))) {
+            if let Some(facts) = districts
+                .get_mut(&district)
+                .and_then(|d| d.get_mut(&(campus, year)))
+            {
                 facts.rating = Some(rating);
             }
         }
@@ -65,21 +93,36 @@ fn load(dir: &Path) -> BTreeMap<String, Years> {
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/tx");
-    if !dir.join("tea_campus_enrollment_by_grade_2019_2023.csv").exists() {
-        eprintln!("skipping: the real Texas files are not at {}", dir.display());
+    if !dir
+        .join("tea_campus_enrollment_by_grade_2019_2023.csv")
+        .exists()
+    {
+        eprintln!(
+            "skipping: the real Texas files are not at {}",
+            dir.display()
+        );
         return;
     }
     let started = Instant::now();
     let districts = load(&dir);
     let parse = started.elapsed();
-    let campuses_total: usize = districts.values().map(|y| y.keys().map(|(c, _)| c.clone()).collect::<std::collections::BTreeSet<_>>().len()).sum();
+    let campuses_total: usize = districts
+        .values()
+        .map(|y| {
+            y.keys()
+                .map(|(c, _)| c.clone())
+                .collect::<std::collections::BTreeSet<_>>()
+                .len()
+        })
+        .sum();
 
     // Inputs each district's analysis needs, prepared outside the timed part.
-    let prepared: Vec<(Vec<Campus>, Years, Vec<PlanningArea>, Vec<ResidentCount>)> = districts
+    let prepared: Vec<Prepared> = districts
         .into_iter()
         .map(|(district, years)| {
             let district = DistrictId::parse(&district).unwrap();
-            let ids: std::collections::BTreeSet<CampusId> = years.keys().map(|(c, _)| c.clone()).collect();
+            let ids: std::collections::BTreeSet<CampusId> =
+                years.keys().map(|(c, _)| c.clone()).collect();
             let area = |id: &CampusId| id.as_str()[..7].to_string();
             let campuses: Vec<Campus> = ids
                 .iter()
@@ -101,7 +144,14 @@ fn main() {
                 })
                 .collect();
             let area_ids: std::collections::BTreeSet<String> = ids.iter().map(area).collect();
-            let areas = area_ids.iter().map(|a| PlanningArea { id: a.clone(), name: a.clone(), geometry: serde_json::Value::Null }).collect();
+            let areas = area_ids
+                .iter()
+                .map(|a| PlanningArea {
+                    id: a.clone(),
+                    name: a.clone(),
+                    geometry: serde_json::Value::Null,
+                })
+                .collect();
             let mut demand: BTreeMap<(String, SchoolYear, Grade), u32> = BTreeMap::new();
             for ((campus, year), facts) in &years {
                 for (grade, n) in &facts.enrollment {
@@ -110,7 +160,15 @@ fn main() {
             }
             let residents = demand
                 .into_iter()
-                .map(|((planning_area_id, school_year, grade), count)| ResidentCount { planning_area_id, school_year, grade, group: None, count })
+                .map(
+                    |((planning_area_id, school_year, grade), count)| ResidentCount {
+                        planning_area_id,
+                        school_year,
+                        grade,
+                        group: None,
+                        count,
+                    },
+                )
                 .collect();
             (campuses, years, areas, residents)
         })
@@ -125,11 +183,24 @@ fn main() {
         for (campuses, years, areas, residents) in &prepared {
             let stars = north_star(campuses, years, &Framework::TeaAtoF, None);
             checksum += stars.iter().filter_map(|s| s.quality_percent).sum::<f64>();
-            let gaps = seat_gaps(campuses, years, areas, residents, &bands, &Framework::TeaAtoF, &SeatGapSettings::default());
+            let gaps = seat_gaps(
+                campuses,
+                years,
+                areas,
+                residents,
+                &bands,
+                &Framework::TeaAtoF,
+                &SeatGapSettings::default(),
+            );
             checksum += gaps.rows.len() as f64;
             for campus in campuses {
-                if let Some(series) = Series::from_campus_years(years, Some(&campus.id)).filter(|s| s.years.len() >= 3) {
-                    checksum += forecast(&series, &settings, None).likely_total.iter().sum::<f64>();
+                if let Some(series) = Series::from_campus_years(years, Some(&campus.id))
+                    .filter(|s| s.years.len() >= 3)
+                {
+                    checksum += forecast(&series, &settings, None)
+                        .likely_total
+                        .iter()
+                        .sum::<f64>();
                     checksum += backtest(&series, &settings, 2).unwrap_or(0.0);
                 }
             }
@@ -149,14 +220,32 @@ fn main() {
         .collect();
     let mut actions: Vec<ProposedAction> = low[..5.min(low.len())]
         .iter()
-        .map(|id| ProposedAction::ChangeTier { campus_id: id.clone(), tier: sgs_domain::summary::Tier::Quality })
+        .map(|id| ProposedAction::ChangeTier {
+            campus_id: id.clone(),
+            tier: sgs_domain::summary::Tier::Quality,
+        })
         .collect();
-    actions.push(ProposedAction::CloseAndReassign { campus_id: campuses[0].id.clone(), receiving: vec![campuses[1].id.clone(), campuses[2].id.clone()] });
-    let scenario = Scenario { name: "bench".into(), actions };
+    actions.push(ProposedAction::CloseAndReassign {
+        campus_id: campuses[0].id.clone(),
+        receiving: vec![campuses[1].id.clone(), campuses[2].id.clone()],
+    });
+    let scenario = Scenario {
+        name: "bench".into(),
+        actions,
+    };
     let mut scenario_runs = Vec::new();
     for _ in 0..5 {
         let start = Instant::now();
-        let result = run(&scenario, year, campuses, years, areas, residents, &bands, &Framework::TeaAtoF);
+        let result = run(
+            &scenario,
+            year,
+            campuses,
+            years,
+            areas,
+            residents,
+            &bands,
+            &Framework::TeaAtoF,
+        );
         checksum += result.displaced as f64;
         scenario_runs.push(start.elapsed());
     }
@@ -169,7 +258,10 @@ fn main() {
         scenario.actions.len(),
         scenario_runs[2].as_secs_f64() * 1000.0
     );
-    println!("parsing the three statewide files: {:.0} ms", parse.as_secs_f64() * 1000.0);
+    println!(
+        "parsing the three statewide files: {:.0} ms",
+        parse.as_secs_f64() * 1000.0
+    );
     println!(
         "whole analysis for the state, one thread: median {:.0} ms of 3 runs (min {:.0} ms) [target 1000 ms] (checksum {checksum:.0})",
         runs[1].as_secs_f64() * 1000.0,

@@ -443,13 +443,15 @@ mod tests {
 
     /// Two areas; North has a B (300 students, 400 seats) and an F (200 students); South has a C
     /// (100 students, 150 seats). 300 K-5 residents in each area.
-    fn district() -> (
+    type District = (
         Vec<Campus>,
         BTreeMap<(CampusId, SchoolYear), CampusYear>,
         Vec<PlanningArea>,
         Vec<ResidentCount>,
         SchoolYear,
-    ) {
+    );
+
+    fn district() -> District {
         let year = SchoolYear::starting(2022);
         let campuses = vec![
             campus("101", "north"),

@@ -198,6 +198,18 @@ impl Session<'_> {
         self.post("/execute/sync", json!({"script": code, "args": []}))
     }
 
+    /// Waits until the page source satisfies `done` (a slow machine may still be rendering).
+    fn wait_for_source(&self, done: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let source = self.source();
+            if done(&source) || Instant::now() > deadline {
+                return source;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     /// Waits until the current URL satisfies `done`.
     fn wait_for_url(&self, done: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(15);
@@ -238,7 +250,7 @@ fn each_role_signs_in_and_sees_only_what_it_may() {
         assert!(!landed.ends_with("/login"), "{role:?} could not sign in");
 
         browser.goto(&format!("{app}/d/999901"));
-        let page = browser.source();
+        let page = browser.wait_for_source(|s| s.contains("Sign out"));
         assert!(
             page.contains(email.split('@').next().unwrap()) || page.contains("Sign out"),
             "{role:?} is not shown as signed in"
@@ -256,7 +268,7 @@ fn each_role_signs_in_and_sees_only_what_it_may() {
         );
 
         browser.goto(&data);
-        let page = browser.source();
+        let page = browser.wait_for_source(|s| s.contains("Data and imports") || s.contains("403"));
         assert_eq!(
             page.contains("Data and imports"),
             staff,
@@ -269,7 +281,7 @@ fn each_role_signs_in_and_sees_only_what_it_may() {
         );
 
         browser.goto(&audit);
-        let page = browser.source();
+        let page = browser.wait_for_source(|s| s.contains("Audit log</h1>") || s.contains("403"));
         assert_eq!(
             page.contains("403"),
             !role.can_administer(),

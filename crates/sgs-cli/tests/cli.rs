@@ -156,6 +156,16 @@ async fn an_export_imports_back_unchanged() {
         stdout.contains("admin@riverbend.example") && stdout.contains("sgs-demo"),
         "{stdout}"
     );
+    // The district's settings are part of its data and travel with the bundle.
+    let bands = sgs_domain::GradeBand::parse_list("PK-2, 3-5, 6-8, 9-12").unwrap();
+    {
+        let store = Store::open_data_dir(dir.path()).await.unwrap();
+        store
+            .set_grade_bands("999901", &bands, "test")
+            .await
+            .unwrap();
+        store.close().await;
+    }
 
     let bundle = dir.path().join("bundle");
     let export = sgs(
@@ -178,7 +188,11 @@ async fn an_export_imports_back_unchanged() {
         .map(|e| e.unwrap().path().display().to_string())
         .collect();
     files.sort();
-    assert!(files.len() >= 7, "{files:?}");
+    assert!(files.len() >= 8, "{files:?}");
+    assert!(
+        files.iter().any(|f| f.ends_with("settings.csv")),
+        "{files:?}"
+    );
 
     let fresh = tempfile::tempdir().unwrap();
     let mut args = vec!["import", "--district", "999901"];
@@ -207,6 +221,10 @@ async fn an_export_imports_back_unchanged() {
     assert_eq!(copy.planning_areas, original.planning_areas);
     assert_eq!(copy.resident_counts, original.resident_counts);
     assert_eq!(copy.boundary, original.boundary);
+    assert_eq!(original.grade_bands, Some(bands.clone()));
+    assert_eq!(copy.grade_bands, original.grade_bands);
+    let fresh_store = Store::open_data_dir(fresh.path()).await.unwrap();
+    assert_eq!(fresh_store.grade_bands("999901").await.unwrap(), bands);
 }
 
 #[test]

@@ -102,5 +102,6 @@ pub fn generate() -> DistrictSnapshot {
         campus_years,
         planning_areas,
         resident_counts: residents::resident_counts(&roster, &enrollment),
+        grade_bands: None,
     }
 }

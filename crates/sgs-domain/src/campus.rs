@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{CampusId, DistrictId, Grade, Rating, SchoolYear};
+use crate::{CampusId, DistrictId, Grade, GradeBand, Rating, SchoolYear};
 
 /// The level a campus serves, as TEA's `GRDTYPE` classifies it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -297,6 +297,9 @@ pub struct DistrictSnapshot {
     pub planning_areas: Vec<PlanningArea>,
     /// Resident student counts.
     pub resident_counts: Vec<ResidentCount>,
+    /// The grade bands the district plans by; `None` when the district has not set any.
+    #[serde(default)]
+    pub grade_bands: Option<Vec<GradeBand>>,
 }
 
 #[cfg(test)]

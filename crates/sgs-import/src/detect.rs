@@ -67,6 +67,8 @@ pub(crate) fn detect_header(headers: &[String]) -> Option<FileKind> {
         FileKind::SgsCapacity
     } else if has("campus_id") && has("group") {
         FileKind::SgsGroups
+    } else if has("key") && has("value") {
+        FileKind::SgsSettings
     } else if has("campus_id")
         && (has("grade") || headers.iter().any(|h| Grade::parse(h).is_some()))
     {
@@ -125,6 +127,7 @@ mod tests {
                 "school_year,planning_area_id,grade,group,count",
                 FileKind::SgsResidents,
             ),
+            ("key,value", FileKind::SgsSettings),
         ];
         for (text, kind) in cases {
             assert_eq!(detect_header(&header(text)), Some(kind), "{text}");

@@ -1,11 +1,11 @@
 //! Readers that turn files into SGS district data, and the writer for SGS's own templates.
 //!
 //! Two families of files are read. SGS's own CSV templates (campuses, enrollment, ratings,
-//! capacity, student groups, residents) and GeoJSON files (planning areas, district boundary)
-//! are what `sgs export` writes, so they round-trip through [`write_templates`] and
-//! [`read_templates`]. Published Texas files (the TEA AskTED directory, TEA enrollment by grade,
-//! the 2019 and 2022 A–F rating files, NCES school coordinates and Census district boundaries)
-//! are read exactly as published and filtered to one district.
+//! capacity, student groups, residents, district settings) and GeoJSON files (planning areas,
+//! district boundary) are what `sgs export` writes, so they round-trip through [`write_templates`]
+//! and [`read_templates`]. Published Texas files (the TEA AskTED directory, TEA enrollment by
+//! grade, the 2019 and 2022 A–F rating files, NCES school coordinates and Census district
+//! boundaries) are read exactly as published and filtered to one district.
 //!
 //! This crate does no database work. [`read_file`] returns an [`ImportBatch`]: the data one file
 //! contributes, as a [`DistrictSnapshot`], with the school years it covers. [`FileKind::parts`]
@@ -49,6 +49,8 @@ pub enum FileKind {
     SgsResidents,
     /// SGS `planning_areas.geojson`: a FeatureCollection with `id` and `name` properties.
     SgsPlanningAreas,
+    /// SGS template `settings.csv`: the district's settings as `key,value` rows (grade bands).
+    SgsSettings,
     /// TEA AskTED school directory (`tea_askted_directory_2019.csv`).
     TeaDirectory,
     /// TEA campus enrollment by grade, several years (`tea_campus_enrollment_by_grade_*.csv`).
@@ -86,6 +88,8 @@ pub struct DataParts {
     pub planning_areas: bool,
     /// The district boundary (and name) is replaced.
     pub boundary: bool,
+    /// The district's settings (its grade bands) are replaced.
+    pub settings: bool,
 }
 
 impl FileKind {
@@ -100,6 +104,7 @@ impl FileKind {
             FileKind::SgsGroups => "groups",
             FileKind::SgsResidents => "residents",
             FileKind::SgsPlanningAreas => "planning-areas",
+            FileKind::SgsSettings => "settings",
             FileKind::TeaDirectory => "tea-directory",
             FileKind::TeaEnrollment => "tea-enrollment",
             FileKind::TeaRatings2019 => "tea-ratings-2019",
@@ -117,7 +122,7 @@ impl FileKind {
     }
 
     /// Every kind, SGS templates first.
-    pub fn all() -> [FileKind; 13] {
+    pub fn all() -> [FileKind; 14] {
         [
             FileKind::SgsCampuses,
             FileKind::SgsEnrollment,
@@ -126,6 +131,7 @@ impl FileKind {
             FileKind::SgsGroups,
             FileKind::SgsResidents,
             FileKind::SgsPlanningAreas,
+            FileKind::SgsSettings,
             FileKind::TeaDirectory,
             FileKind::TeaEnrollment,
             FileKind::TeaRatings2019,
@@ -147,6 +153,7 @@ impl FileKind {
                 "SGS residents template: students living in each planning area"
             }
             FileKind::SgsPlanningAreas => "SGS planning areas GeoJSON (properties id, name)",
+            FileKind::SgsSettings => "SGS district settings: grade bands",
             FileKind::TeaDirectory => "TEA AskTED school directory",
             FileKind::TeaEnrollment => "TEA campus enrollment by grade (several years)",
             FileKind::TeaRatings2019 => "TEA 2019 campus ratings (CAMPRATE)",
@@ -198,6 +205,10 @@ impl FileKind {
                 planning_areas: true,
                 ..none
             },
+            FileKind::SgsSettings => DataParts {
+                settings: true,
+                ..none
+            },
             FileKind::NcesCoordinates => DataParts {
                 coordinates_only: true,
                 ..none
@@ -219,6 +230,7 @@ impl FileKind {
             FileKind::SgsGroups => Some("groups.csv"),
             FileKind::SgsResidents => Some("residents.csv"),
             FileKind::SgsPlanningAreas => Some("planning_areas.geojson"),
+            FileKind::SgsSettings => Some("settings.csv"),
             FileKind::DistrictBoundary => Some("boundary.geojson"),
             _ => None,
         }
@@ -279,6 +291,7 @@ pub fn read_file(
         FileKind::SgsGroups => templates::read_groups(path, district, options, &mut data),
         FileKind::SgsResidents => templates::read_residents(path, options, &mut data),
         FileKind::SgsPlanningAreas => geojson::read_planning_areas(path, &mut data),
+        FileKind::SgsSettings => templates::read_settings(path, &mut data),
         FileKind::TeaDirectory => tea::read_directory(path, district, &mut data),
         FileKind::TeaEnrollment => tea::read_enrollment(path, district, &mut data),
         FileKind::TeaRatings2019 => {

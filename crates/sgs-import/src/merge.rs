@@ -11,6 +11,7 @@ use crate::ImportBatch;
 /// Merges one batch into `snapshot`, replacing the parts [`crate::FileKind::parts`] names.
 ///
 /// Yearly parts are cleared for every year in `batch.years` and then filled from the batch.
+/// Grade bands are replaced only by a settings batch that carries them.
 /// Campus records replace earlier ones with the same id when the kind carries campuses; a
 /// coordinates-only batch updates latitude and longitude of campuses already present and adds
 /// none; campus records in other batches (names from rating files) are added only when missing.
@@ -88,6 +89,9 @@ pub fn merge_batch(snapshot: &mut DistrictSnapshot, batch: ImportBatch) {
     }
     if parts.boundary {
         snapshot.boundary = data.boundary;
+    }
+    if parts.settings && data.grade_bands.is_some() {
+        snapshot.grade_bands = data.grade_bands;
     }
     if !data.name.is_empty() && (parts.boundary || snapshot.name.is_empty()) {
         snapshot.name = data.name;
@@ -185,5 +189,40 @@ mod tests {
         assert_eq!(second.enrollment.get(&Grade::G(9)), None);
         assert_eq!(second.enrollment.get(&Grade::G(10)), Some(&280));
         assert_eq!(second.capacity, Some(900), "capacity is another part");
+    }
+
+    #[test]
+    fn settings_replace_grade_bands_only_when_the_batch_has_them() {
+        let bands = sgs_domain::GradeBand::parse_list("PK-2, 3-5, 6-8, 9-12").unwrap();
+        let mut snapshot = DistrictSnapshot {
+            grade_bands: Some(sgs_domain::GradeBand::defaults()),
+            ..DistrictSnapshot::default()
+        };
+        let empty = DistrictSnapshot::default();
+        merge_batch(
+            &mut snapshot,
+            batch(FileKind::SgsSettings, empty, Vec::new()),
+        );
+        assert_eq!(
+            snapshot.grade_bands,
+            Some(sgs_domain::GradeBand::defaults())
+        );
+        let data = DistrictSnapshot {
+            grade_bands: Some(bands.clone()),
+            ..DistrictSnapshot::default()
+        };
+        merge_batch(
+            &mut snapshot,
+            batch(FileKind::SgsCampuses, data.clone(), Vec::new()),
+        );
+        assert_eq!(
+            snapshot.grade_bands,
+            Some(sgs_domain::GradeBand::defaults())
+        );
+        merge_batch(
+            &mut snapshot,
+            batch(FileKind::SgsSettings, data, Vec::new()),
+        );
+        assert_eq!(snapshot.grade_bands, Some(bands));
     }
 }

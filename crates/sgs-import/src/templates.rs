@@ -12,8 +12,8 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use sgs_domain::{
-    Campus, CampusStatus, CampusYear, DistrictId, DistrictSnapshot, Governance, Grade,
-    GroupMeasure, NotRatedReason, Rating, ResidentCount, SchoolType, StudentGroup,
+    Campus, CampusStatus, CampusYear, DistrictId, DistrictSnapshot, Governance, Grade, GradeBand,
+    GradeBandError, GroupMeasure, NotRatedReason, Rating, ResidentCount, SchoolType, StudentGroup,
 };
 
 use crate::table::{Col, Row, Table};
@@ -67,6 +67,10 @@ const RATING_COLUMNS: [&str; 8] = [
 const CAPACITY_COLUMNS: [&str; 3] = ["school_year", "campus_id", "capacity"];
 const GROUP_COLUMNS: [&str; 5] = ["school_year", "campus_id", "group", "count", "percent"];
 const RESIDENT_COLUMNS: [&str; 5] = ["school_year", "planning_area_id", "grade", "group", "count"];
+const SETTINGS_COLUMNS: [&str; 2] = ["key", "value"];
+
+/// The key of the grade-bands row in `settings.csv`.
+const GRADE_BANDS_KEY: &str = "grade_bands";
 
 const STUDENTS: &str = "a whole number of students, or blank when unknown or masked";
 const GRADE: &str = "a grade: EE, PK, K or 1 to 12";
@@ -80,6 +84,7 @@ pub(crate) fn columns(kind: FileKind) -> &'static [&'static str] {
         FileKind::SgsCapacity => &CAPACITY_COLUMNS,
         FileKind::SgsGroups => &GROUP_COLUMNS,
         FileKind::SgsResidents => &RESIDENT_COLUMNS,
+        FileKind::SgsSettings => &SETTINGS_COLUMNS,
         _ => &[],
     }
 }
@@ -585,13 +590,52 @@ pub(crate) fn read_residents(
     Ok(read)
 }
 
+/// Reads `settings.csv`: one `key,value` row per setting. The only key is `grade_bands`, whose
+/// value is a list such as `PK-2, 3-5, 6-8, 9-12`.
+pub(crate) fn read_settings(path: &Path, data: &mut DistrictSnapshot) -> Result<Read, ImportError> {
+    let mut table = Table::open(path, false)?;
+    check_columns(&table, &SETTINGS_COLUMNS, |_| false)?;
+    let header = SETTINGS_COLUMNS.join(",");
+    let key_col = table.require("key", &header)?;
+    let value_col = table.require("value", &header)?;
+    let mut read = Read::default();
+    let mut seen = HashSet::new();
+    table.for_each(|row| {
+        let key = row.raw(key_col).to_ascii_lowercase();
+        if key != GRADE_BANDS_KEY {
+            return Err(row.error(key_col, format!("a setting key: {GRADE_BANDS_KEY}")));
+        }
+        if !seen.insert(key.clone()) {
+            return Err(duplicate(row, key_col, format!("setting {key}")));
+        }
+        let bands = GradeBand::parse_list(row.raw(value_col)).map_err(|error| {
+            let refused = row.error(
+                value_col,
+                "grade bands LOW-HIGH separated by commas, such as K-5, 6-8, 9-12, with each \
+                 grade in one band at most",
+            );
+            match error {
+                GradeBandError::Backwards(_) | GradeBandError::Overlap(..) => {
+                    refused.with_message(error.to_string())
+                }
+                GradeBandError::Unreadable(_) | GradeBandError::Empty => refused,
+            }
+        })?;
+        data.grade_bands = Some(bands);
+        read.rows += 1;
+        Ok(())
+    })?;
+    Ok(read)
+}
+
 /// Writes a district's data as SGS templates in `dir`: campuses.csv, enrollment.csv,
-/// ratings.csv, capacity.csv, groups.csv, residents.csv, planning_areas.geojson and, when the
-/// district has one, boundary.geojson. Returns the paths written.
+/// ratings.csv, capacity.csv, groups.csv, residents.csv, settings.csv when the district has set
+/// its grade bands, planning_areas.geojson and, when the district has one, boundary.geojson.
+/// Returns the paths written.
 ///
-/// Every CSV is written even when it has no rows. Campuses, planning areas and resident counts
-/// keep the snapshot's order; campus years are in (campus, year) order. A campus year with no
-/// fact at all writes no row anywhere and so does not come back.
+/// Every other CSV is written even when it has no rows. Campuses, planning areas and resident
+/// counts keep the snapshot's order; campus years are in (campus, year) order. A campus year with
+/// no fact at all writes no row anywhere and so does not come back.
 pub fn write_templates(snapshot: &DistrictSnapshot, dir: &Path) -> io::Result<Vec<PathBuf>> {
     fs::create_dir_all(dir)?;
     let mut written = Vec::new();
@@ -686,6 +730,14 @@ pub fn write_templates(snapshot: &DistrictSnapshot, dir: &Path) -> io::Result<Ve
         })
         .collect();
     csv_file("residents.csv", &RESIDENT_COLUMNS, residents)?;
+
+    if let Some(bands) = &snapshot.grade_bands {
+        let row = vec![
+            GRADE_BANDS_KEY.to_string(),
+            GradeBand::list_to_string(bands),
+        ];
+        csv_file("settings.csv", &SETTINGS_COLUMNS, vec![row])?;
+    }
 
     let path = dir.join("planning_areas.geojson");
     let mut out = io::BufWriter::new(fs::File::create(&path)?);

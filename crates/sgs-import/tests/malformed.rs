@@ -389,3 +389,54 @@ fn total_must_match_the_grades() {
     assert_eq!(year.enrollment.len(), 14);
     assert_eq!(year.enrollment.get(&Grade::G(1)), None);
 }
+
+#[test]
+fn settings_refuse_unknown_keys_and_bad_grade_bands() {
+    let options = ReadOptions::default();
+    let err = refuse(
+        "settings.csv",
+        "key,value\ngrade_bands,\"K-5, 6-8, 9-12\"\ncolor,blue\n",
+        FileKind::SgsSettings,
+        &options,
+    );
+    assert_eq!(err.file, "settings.csv");
+    assert_eq!(err.line, Some(3));
+    assert_eq!(err.field.as_deref(), Some("key"));
+    assert_eq!(err.value.as_deref(), Some("color"));
+    assert_eq!(
+        err.to_string(),
+        "settings.csv:3: field key: value \"color\" is not valid: expected a setting key: \
+         grade_bands"
+    );
+
+    let err = refuse(
+        "settings.csv",
+        "key,value\ngrade_bands,\"K-5, 5-8\"\n",
+        FileKind::SgsSettings,
+        &options,
+    );
+    assert_eq!(err.line, Some(2));
+    assert_eq!(err.field.as_deref(), Some("value"));
+    assert_eq!(err.value.as_deref(), Some("K-5, 5-8"));
+    assert!(err.message.contains("overlap"), "{err}");
+    assert!(err.expected.contains("such as K-5, 6-8, 9-12"), "{err}");
+
+    for value in ["K-13", ""] {
+        let err = refuse(
+            "settings.csv",
+            &format!("key,value\ngrade_bands,{value}\n"),
+            FileKind::SgsSettings,
+            &options,
+        );
+        assert_eq!(err.field.as_deref(), Some("value"), "{value:?}");
+        assert_eq!(err.value.as_deref(), Some(value));
+    }
+
+    let err = refuse(
+        "settings.csv",
+        "key,value\ngrade_bands,K-5\ngrade_bands,6-8\n",
+        FileKind::SgsSettings,
+        &options,
+    );
+    assert_eq!((err.line, err.field.as_deref()), (Some(3), Some("key")));
+}

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use serde_json::json;
 use sgs_domain::{
     Campus, CampusId, CampusStatus, CampusYear, DistrictId, DistrictSnapshot, Governance, Grade,
-    GroupMeasure, NotRatedReason, PlanningArea, Rating, ResidentCount, SchoolType, SchoolYear,
-    StudentGroup,
+    GradeBand, GroupMeasure, NotRatedReason, PlanningArea, Rating, ResidentCount, SchoolType,
+    SchoolYear, StudentGroup,
 };
 use sgs_import::{read_file, read_templates, write_templates, FileKind, ReadOptions};
 
@@ -181,6 +181,7 @@ fn snapshot() -> DistrictSnapshot {
             },
         ],
         resident_counts: residents,
+        grade_bands: Some(GradeBand::parse_list("PK-2, 3-5, 6-8, 9-12").unwrap()),
     }
 }
 
@@ -202,6 +203,7 @@ fn templates_round_trip_as_a_whole() {
             "capacity.csv",
             "groups.csv",
             "residents.csv",
+            "settings.csv",
             "planning_areas.geojson",
             "boundary.geojson"
         ]
@@ -281,6 +283,11 @@ fn each_template_reads_back_alone_and_is_detected() {
             FileKind::SgsPlanningAreas => {
                 assert_eq!(batch.data.planning_areas, original.planning_areas);
             }
+            FileKind::SgsSettings => {
+                assert_eq!(batch.data.grade_bands, original.grade_bands);
+                assert_eq!(batch.rows, 1);
+                assert!(batch.years.is_empty());
+            }
             FileKind::DistrictBoundary => {
                 assert_eq!(batch.data.boundary, original.boundary);
                 assert_eq!(batch.data.name, original.name);
@@ -302,4 +309,32 @@ fn template_headers_are_what_the_docs_say() {
          progress_score,closing_gaps_score"
     );
     assert!(FileKind::TeaDirectory.template_columns().is_empty());
+}
+
+#[test]
+fn settings_are_written_only_when_the_district_has_set_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut original = snapshot();
+    write_templates(&original, dir.path()).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("settings.csv")).unwrap(),
+        "key,value\ngrade_bands,\"PK-2, 3-5, 6-8, 9-12\"\n"
+    );
+
+    original.grade_bands = None;
+    let unset = tempfile::tempdir().unwrap();
+    let written = write_templates(&original, unset.path()).unwrap();
+    assert!(!unset.path().join("settings.csv").exists(), "{written:?}");
+    let district = original.district_id.clone().unwrap();
+    assert_eq!(read_templates(unset.path(), &district).unwrap(), original);
+}
+
+#[test]
+fn template_headers_include_settings() {
+    assert_eq!(
+        FileKind::SgsSettings.template_columns().join(","),
+        "key,value"
+    );
+    assert_eq!(FileKind::SgsSettings.template_file(), Some("settings.csv"));
+    assert_eq!(FileKind::parse("settings"), Some(FileKind::SgsSettings));
 }

@@ -287,6 +287,7 @@ impl Store {
             campus_years: self.campus_years(district_id, None).await?,
             planning_areas: self.planning_areas(district_id).await?,
             resident_counts: self.resident_counts(district_id).await?,
+            grade_bands: self.stored_grade_bands(district_id).await?,
         })
     }
 }

@@ -3,9 +3,12 @@
 use std::collections::BTreeSet;
 
 use serde_json::json;
-use sgs_domain::{geo, Campus, CampusId, CampusStatus, DistrictId, DistrictSnapshot, SchoolYear};
+use sgs_domain::{
+    geo, Campus, CampusId, CampusStatus, DistrictId, DistrictSnapshot, GradeBand, SchoolYear,
+};
 use sqlx::{AnyConnection, Row};
 
+use crate::settings::upsert_grade_bands;
 use crate::sql::{insert_rows, Value};
 use crate::{audit, Result, Store, StoreError};
 
@@ -33,6 +36,8 @@ pub struct ReplaceScope {
     pub planning_areas: bool,
     /// Replace the district boundary.
     pub boundary: bool,
+    /// Replace the district's settings (its grade bands) when the batch carries them.
+    pub settings: bool,
     /// The school years the yearly parts cover.
     pub years: Vec<SchoolYear>,
 }
@@ -50,6 +55,7 @@ impl ReplaceScope {
             residents: true,
             planning_areas: true,
             boundary: true,
+            settings: true,
             years,
         }
     }
@@ -508,6 +514,21 @@ async fn apply(
                 .bind(district)
                 .execute(&mut *conn)
                 .await?;
+        }
+    }
+
+    if scope.settings {
+        if let Some(bands) = &snapshot.grade_bands {
+            let bands =
+                GradeBand::check(bands.clone()).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            let text = GradeBand::list_to_string(&bands);
+            // The bands are stored as text, so each must be named LOW-HIGH to read back.
+            if GradeBand::parse_list(&text).as_ref() != Ok(&bands) {
+                return Err(StoreError::Invalid(format!(
+                    "grade bands {text:?}: each band must be named after its grades, such as K-5"
+                )));
+            }
+            upsert_grade_bands(conn, district, &text).await?;
         }
     }
 

@@ -122,7 +122,10 @@ async fn both_backends_have_the_same_tables_and_columns() {
     // column added to one flavour only is still caught.
     let declared = declared_schema(concat!(
         include_str!("../migrations/postgres/0001_init.sql"),
-        include_str!("../migrations/postgres/0002_district_settings.sql")
+        include_str!("../migrations/postgres/0002_district_settings.sql"),
+        include_str!("../migrations/postgres/0003_north_star_goals.sql"),
+        include_str!("../migrations/postgres/0004_scenarios.sql"),
+        include_str!("../migrations/postgres/0005_plan_decisions.sql"),
     ));
     let sqlite_without_bookkeeping: Vec<_> = sqlite
         .iter()
@@ -516,5 +519,82 @@ async fn grade_bands_default_and_change_with_an_audit_entry() {
             entry.before,
             Some(json!({"grade_bands": "PK-2, 3-5, 6-8, 9-12"}))
         );
+    }
+}
+
+#[tokio::test]
+async fn grade_bands_in_a_snapshot_apply_and_read_back() {
+    for h in harnesses().await {
+        let scope = ReplaceScope::everything(vec![year("2021-2022")]);
+        h.store
+            .apply_batch(
+                &district(),
+                None,
+                &scope,
+                &small_snapshot(),
+                source("bundle"),
+            )
+            .await
+            .unwrap();
+        let unset = h.store.snapshot("999901").await.unwrap();
+        assert_eq!(unset.grade_bands, None, "{}: no defaults here", h.name);
+
+        let bands = sgs_domain::GradeBand::parse_list("PK-2, 3-5, 6-8, 9-12").unwrap();
+        let mut snapshot = small_snapshot();
+        snapshot.grade_bands = Some(bands.clone());
+        h.store
+            .apply_batch(&district(), None, &scope, &snapshot, source("bundle"))
+            .await
+            .unwrap();
+        let back = h.store.snapshot("999901").await.unwrap();
+        assert_eq!(back.grade_bands, Some(bands.clone()), "{}", h.name);
+        assert_eq!(h.store.grade_bands("999901").await.unwrap(), bands);
+
+        // A batch without bands, or whose scope leaves settings out, keeps them.
+        h.store
+            .apply_batch(
+                &district(),
+                None,
+                &scope,
+                &small_snapshot(),
+                source("bundle"),
+            )
+            .await
+            .unwrap();
+        let mut other = small_snapshot();
+        other.grade_bands = Some(sgs_domain::GradeBand::defaults());
+        let no_settings = ReplaceScope {
+            settings: false,
+            ..scope.clone()
+        };
+        h.store
+            .apply_batch(&district(), None, &no_settings, &other, source("bundle"))
+            .await
+            .unwrap();
+        let kept = h.store.snapshot("999901").await.unwrap();
+        assert_eq!(kept.grade_bands, Some(bands.clone()), "{}", h.name);
+
+        // Overlapping bands are refused and nothing of the batch is written.
+        let imports = h.store.imports("999901").await.unwrap().len();
+        let mut bad = small_snapshot();
+        bad.campuses[0].name = "Renamed".into();
+        bad.grade_bands = Some(vec![
+            sgs_domain::GradeBand::new(Grade::K, Grade::G(5)),
+            sgs_domain::GradeBand::new(Grade::G(5), Grade::G(8)),
+        ]);
+        let err = h
+            .store
+            .apply_batch(&district(), None, &scope, &bad, source("bundle"))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Invalid(_)), "{}: {err}", h.name);
+        assert!(err.to_string().contains("overlap"), "{err}");
+        assert_eq!(
+            h.store.snapshot("999901").await.unwrap(),
+            kept,
+            "{}",
+            h.name
+        );
+        assert_eq!(h.store.imports("999901").await.unwrap().len(), imports);
     }
 }

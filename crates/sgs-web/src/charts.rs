@@ -23,6 +23,9 @@ pub fn nice_max(value: f64) -> f64 {
         .unwrap_or(10.0 * magnitude)
 }
 
+/// A shaded range under a chart: low and high values per x label.
+pub type Band<'a> = (&'a [Option<f64>], &'a [Option<f64>]);
+
 /// One line of a [`series_chart`].
 pub struct Series {
     /// Name in the legend and tooltips.
@@ -51,7 +54,7 @@ pub fn series_chart(
     label: &str,
     labels: &[String],
     series: &[Series],
-    band: Option<(&[Option<f64>], &[Option<f64>])>,
+    band: Option<Band<'_>>,
     unit: &str,
 ) -> Markup {
     let all = series
@@ -188,6 +191,60 @@ pub fn format_number(value: f64) -> String {
 /// Marks up nothing; used where a chart has no data.
 pub fn empty() -> Markup {
     PreEscaped(String::new())
+}
+
+/// A point on a scatter chart.
+pub struct ScatterPoint {
+    /// Horizontal value.
+    pub x: f64,
+    /// Vertical value.
+    pub y: f64,
+    /// Tooltip and screen-reader text.
+    pub label: String,
+    /// CSS class (the tier code).
+    pub class: &'static str,
+    /// Where the point links.
+    pub href: String,
+}
+
+/// A scatter chart with reference lines at `x_mark` and `y_mark` (for example 100% of capacity
+/// and the score of a B).
+pub fn scatter_chart(
+    label: &str,
+    x_label: &str,
+    y_label: &str,
+    points: &[ScatterPoint],
+    x_mark: f64,
+    y_mark: f64,
+) -> Markup {
+    if points.is_empty() {
+        return empty();
+    }
+    let max_x = nice_max(points.iter().map(|p| p.x).fold(x_mark, f64::max));
+    let max_y = nice_max(points.iter().map(|p| p.y).fold(y_mark, f64::max));
+    let plot_w = WIDTH - LEFT - RIGHT;
+    let plot_h = HEIGHT - TOP - BOTTOM;
+    let x = |v: f64| LEFT + plot_w * v / max_x;
+    let y = |v: f64| TOP + plot_h * (1.0 - v / max_y);
+    html! {
+        figure class="chart" {
+            svg viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } role="img" aria-label=(label) xmlns="http://www.w3.org/2000/svg" {
+                title { (label) }
+                @for f in [0.0, 0.25, 0.5, 0.75, 1.0] {
+                    line x1=(LEFT) x2=(WIDTH - RIGHT) y1=(y(f * max_y)) y2=(y(f * max_y)) class="grid" {}
+                    text x=(LEFT - 6.0) y=(y(f * max_y) + 4.0) text-anchor="end" class="axis" { (format_number(f * max_y)) }
+                    text x=(x(f * max_x)) y=(HEIGHT - 22.0) text-anchor="middle" class="axis" { (format_number(f * max_x)) }
+                }
+                line x1=(x(x_mark)) x2=(x(x_mark)) y1=(TOP) y2=(TOP + plot_h) class="target" {}
+                line x1=(LEFT) x2=(WIDTH - RIGHT) y1=(y(y_mark)) y2=(y(y_mark)) class="target" {}
+                text x=(LEFT + plot_w / 2.0) y=(HEIGHT - 4.0) text-anchor="middle" class="axis" { (x_label) }
+                text x="12" y=(TOP + plot_h / 2.0) text-anchor="middle" class="axis" transform={ "rotate(-90 12 " (TOP + plot_h / 2.0) ")" } { (y_label) }
+                @for p in points {
+                    a href=(p.href) { circle cx=(format!("{:.1}", x(p.x))) cy=(format!("{:.1}", y(p.y))) r="5" class={ "campus " (p.class) } { title { (p.label) } } }
+                }
+            }
+        }
+    }
 }
 
 /// A shape on a map: a GeoJSON `Polygon` or `MultiPolygon` geometry and its label.
@@ -368,10 +425,12 @@ mod tests {
         let shapes = [
             MapShape {
                 label: "West",
+                class: "area",
                 geometry: &west,
             },
             MapShape {
                 label: "East",
+                class: "gap-4",
                 geometry: &east,
             },
         ];

@@ -17,7 +17,10 @@ use sgs_domain::summary::Tier;
 use sgs_domain::{Campus, CampusId, CampusStatus, Role, SchoolYear, StudentGroup};
 
 use crate::auth::Viewer;
-use crate::charts::{area_map, format_number, series_chart, MapPoint, MapShape, Series as Line};
+use crate::charts::{
+    area_map, format_number, scatter_chart, series_chart, MapPoint, MapShape,
+    ScatterPoint as MapPointScatter, Series as Line,
+};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::layout::page;
@@ -155,7 +158,7 @@ fn north_star_section(
                 td { (y.rating_method) }
             } } }
         } }
-        p { a href={ "/d/" (district) "/goals/north-star.csv" } { (t("campus.download_csv")) } }
+        p { a href={ "/d/" (district) "/goals/north-star.csv" } { (t("campus.download_csv")) } " · " a href={ "/d/" (district) "/goals/north-star.xlsx" } { (t("download.xlsx")) } }
         @if !groups.is_empty() {
             h2 { (t("lever1.by_group")) }
             div class="table-wrap" { table {
@@ -163,6 +166,16 @@ fn north_star_section(
                 tbody { @for g in &groups { tr {
                     th scope="row" { (group_label(*g, lang)) }
                     @for y in years.iter().filter(|y| y.quality_percent.is_some()) { td class="num" { (percent(y.by_group.get(g).and_then(|s| s.percent()))) } }
+                } } }
+            } }
+        }
+        @if !data.areas.is_empty() {
+            h2 { (t("lever1.by_area")) }
+            div class="table-wrap" { table {
+                thead { tr { th scope="col" { (t("campuses.area")) } @for y in years.iter().filter(|y| y.quality_percent.is_some()) { th scope="col" class="num" { (y.school_year) } } } }
+                tbody { @for area in &data.areas { tr {
+                    th scope="row" { (area.name) }
+                    @for y in years.iter().filter(|y| y.quality_percent.is_some()) { td class="num" { (percent(y.by_area.get(&area.id).and_then(|s| s.percent()))) } }
                 } } }
             } }
         }
@@ -283,7 +296,65 @@ fn seat_gap_section(
                 } } }
             } }
         }
-        p { a href={ "/d/" (district) "/goals/seat-gaps.csv" @if let Some(w) = query.within { "?within=" (w) } } { (t("campus.download_csv")) } }
+        p {
+            a href={ "/d/" (district) "/goals/seat-gaps.csv" @if let Some(w) = query.within { "?within=" (w) } } { (t("campus.download_csv")) }
+            " · " a href={ "/d/" (district) "/goals/seat-gaps.xlsx" @if let Some(w) = query.within { "?within=" (w) } } { (t("download.xlsx")) }
+        }
+    }
+}
+
+/// Campuses by overall score against utilization, in their latest year with both.
+fn quality_utilization(data: &DistrictData, lang: Lang, district: &str) -> Markup {
+    let t = |k| lang.t(k);
+    let mut rows: Vec<(&Campus, f64, u8, Tier)> = Vec::new();
+    for campus in data
+        .campuses
+        .iter()
+        .filter(|c| c.status == CampusStatus::Open)
+    {
+        let latest = data.years.iter().rev().find(|((id, _), f)| {
+            id == &campus.id
+                && f.overall_score.is_some()
+                && f.capacity.is_some()
+                && f.total_enrollment().is_some()
+        });
+        if let Some((_, f)) = latest {
+            if let Some((ratio, _)) =
+                utilization(f64::from(f.total_enrollment().unwrap_or(0)), f.capacity)
+            {
+                rows.push((
+                    campus,
+                    ratio * 100.0,
+                    f.overall_score.unwrap_or(0),
+                    Framework::TeaAtoF.tier(f),
+                ));
+            }
+        }
+    }
+    if rows.is_empty() {
+        return html! {};
+    }
+    let points: Vec<MapPointScatter> = rows
+        .iter()
+        .map(|(c, u, score, tier)| MapPointScatter {
+            x: *u,
+            y: f64::from(*score),
+            label: format!("{}: {:.0}% · {}", c.name, u, score),
+            class: tier.code(),
+            href: format!("/d/{district}/campuses/{}", c.id),
+        })
+        .collect();
+    html! {
+        h2 id="quality-utilization" { (t("qsa.quality_utilization")) }
+        p { (t("qsa.quality_utilization_intro")) }
+        (scatter_chart(t("qsa.quality_utilization"), t("projection.utilization"), t("campus.score"), &points, 100.0, 80.0))
+        details {
+            summary { (t("table.show")) }
+            table {
+                thead { tr { th scope="col" { (t("campuses.name")) } th scope="col" class="num" { (t("projection.utilization")) } th scope="col" class="num" { (t("campus.score")) } } }
+                tbody { @for (c, u, score, _) in &rows { tr { th scope="row" { (c.name) } td class="num" { (format!("{u:.0}%")) } td class="num" { (score) } } } }
+            }
+        }
     }
 }
 
@@ -320,6 +391,7 @@ pub async fn goals(
             }
         }
         (seat_gap_section(&data, &report, &query, lang, &district))
+        (quality_utilization(&data, lang, &district))
         p {
             a href={ "/d/" (district) "/projections" } { (t("projection.title")) }
             @if viewer.may(&district, Role::can_view_staff_pages) {
@@ -390,8 +462,8 @@ pub async fn area_detail(
 fn latest_tier(data: &DistrictData, campus: &CampusId) -> Tier {
     data.years
         .iter()
-        .filter(|((id, _), f)| id == campus && f.rating.is_some())
-        .last()
+        .rev()
+        .find(|((id, _), f)| id == campus && f.rating.is_some())
         .map(|(_, f)| Framework::TeaAtoF.tier(f))
         .unwrap_or(Tier::Unknown)
 }
@@ -536,6 +608,49 @@ pub async fn seat_gaps_csv(
     ))
 }
 
+/// `GET /d/{district}/goals/north-star.xlsx`.
+pub async fn north_star_xlsx(
+    State(state): State<AppState>,
+    Path(district): Path<String>,
+) -> PageResult {
+    district_ctx(&state, &district).await?;
+    let data = load(&state.store, &district).await?;
+    let years = north_star(
+        &data.campuses,
+        &data.years,
+        &Framework::TeaAtoF,
+        data.goal.as_ref(),
+    );
+    crate::xlsx::response(&format!("north-star-{district}"), &north_star_table(&years))
+}
+
+/// `GET /d/{district}/goals/seat-gaps.xlsx`.
+pub async fn seat_gaps_xlsx(
+    State(state): State<AppState>,
+    Path(district): Path<String>,
+    Query(query): Query<GapQuery>,
+) -> PageResult {
+    district_ctx(&state, &district).await?;
+    let data = load(&state.store, &district).await?;
+    crate::xlsx::response(
+        &format!("seat-gaps-{district}"),
+        &seat_gap_table(&qsa(&data, &query)),
+    )
+}
+
+/// `GET /d/{district}/projections.xlsx`.
+pub async fn projections_xlsx(
+    State(state): State<AppState>,
+    Path(district): Path<String>,
+) -> PageResult {
+    district_ctx(&state, &district).await?;
+    let data = load(&state.store, &district).await?;
+    crate::xlsx::response(
+        &format!("projections-{district}"),
+        &projection_table(&data, &Settings::default()),
+    )
+}
+
 /// One campus's projection row.
 pub struct CampusProjection<'a> {
     /// The campus.
@@ -671,7 +786,7 @@ pub async fn projections(
                         td { @if let Some((ratio, flag)) = r.utilization { (format!("{:.0}%", ratio * 100.0)) " " (flag_label(flag, lang)) } @else { "–" } }
                     } } }
                 } }
-                p { a href={ "/d/" (district) "/projections.csv" } { (t("campus.download_csv")) } }
+                p { a href={ "/d/" (district) "/projections.csv" } { (t("campus.download_csv")) } " · " a href={ "/d/" (district) "/projections.xlsx" } { (t("download.xlsx")) } }
             }
         }
     };

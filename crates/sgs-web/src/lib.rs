@@ -18,6 +18,7 @@ mod openapi;
 mod pages;
 pub mod plan;
 pub mod scenarios;
+pub mod xlsx;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -121,6 +122,18 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/d/{district}/scenarios/{id}/actions/{index}/delete",
             post(scenarios::remove_action),
+        )
+        .route(
+            "/d/{district}/goals/north-star.xlsx",
+            get(lever1::north_star_xlsx),
+        )
+        .route(
+            "/d/{district}/goals/seat-gaps.xlsx",
+            get(lever1::seat_gaps_xlsx),
+        )
+        .route(
+            "/d/{district}/projections.xlsx",
+            get(lever1::projections_xlsx),
         )
         .route("/d/{district}/projections", get(lever1::projections))
         .route(

@@ -98,6 +98,9 @@ pub fn campus_facts(data: &DistrictData) -> BTreeMap<CampusId, CampusFacts> {
         .collect()
 }
 
+/// A campus, what the policy knows of it, and what it proposes.
+type CandidateRow<'a> = (&'a CampusId, &'a CampusFacts, Vec<(ActionKind, String)>);
+
 /// `GET /d/{district}/plan`.
 pub async fn show(
     State(state): State<AppState>,
@@ -136,7 +139,7 @@ pub async fn show(
         .max()
         .map(|y| y.next().next());
     // Campuses needing attention first: any candidate other than no action.
-    let mut rows: Vec<(&CampusId, &CampusFacts, Vec<(ActionKind, String)>)> = facts
+    let mut rows: Vec<CandidateRow> = facts
         .iter()
         .map(|(id, f)| (id, f, candidates(&policy, f)))
         .collect();

@@ -17,8 +17,8 @@ use sgs_analysis::scenario::{run, ProposedAction, Scenario};
 use sgs_analysis::seat_gaps::SeatGapSettings;
 use sgs_analysis::{north_star, seat_gaps, Framework};
 use sgs_domain::{
-    Campus, CampusId, CampusStatus, CampusYear, DistrictId, Governance, Grade, GradeBand,
-    NotRatedReason, PlanningArea, Rating, ResidentCount, SchoolYear,
+    Campus, CampusId, CampusYear, Grade, GradeBand, NotRatedReason, PlanningArea, Rating,
+    ResidentCount, SchoolYear,
 };
 
 type Years = BTreeMap<(CampusId, SchoolYear), CampusYear>;
@@ -118,29 +118,16 @@ fn main() {
 
     // Inputs each district's analysis needs, prepared outside the timed part.
     let prepared: Vec<Prepared> = districts
-        .into_iter()
-        .map(|(district, years)| {
-            let district = DistrictId::parse(&district).unwrap();
+        .into_values()
+        .map(|years| {
             let ids: std::collections::BTreeSet<CampusId> =
                 years.keys().map(|(c, _)| c.clone()).collect();
             let area = |id: &CampusId| id.as_str()[..7].to_string();
             let campuses: Vec<Campus> = ids
                 .iter()
                 .map(|id| Campus {
-                    id: id.clone(),
-                    district_id: district.clone(),
-                    name: id.to_string(),
-                    grade_low: None,
-                    grade_high: None,
-                    school_type: None,
-                    governance: Governance::DistrictRun,
-                    address: None,
-                    latitude: None,
-                    longitude: None,
-                    programs: Vec::new(),
-                    status: CampusStatus::Open,
-                    predecessor_id: None,
                     planning_area_id: Some(area(id)),
+                    ..Campus::new(id.clone(), id.to_string())
                 })
                 .collect();
             let area_ids: std::collections::BTreeSet<String> = ids.iter().map(area).collect();

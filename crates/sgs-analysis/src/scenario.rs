@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use sgs_domain::summary::Tier;
 use sgs_domain::{
-    Campus, CampusId, CampusStatus, CampusYear, DistrictId, Governance, Grade, GradeBand,
-    PlanningArea, Rating, ResidentCount, SchoolYear,
+    Campus, CampusId, CampusStatus, CampusYear, DistrictId, Grade, GradeBand, PlanningArea, Rating,
+    ResidentCount, SchoolYear,
 };
 
 use crate::framework::Framework;
@@ -397,20 +397,12 @@ fn proposed_campus(
     high: Grade,
 ) -> Campus {
     Campus {
-        id: id.clone(),
         district_id: district.clone(),
-        name: name.to_string(),
         grade_low: Some(low),
         grade_high: Some(high),
         school_type: Some(sgs_domain::SchoolType::from_span(low, high)),
-        governance: Governance::DistrictRun,
-        address: None,
-        latitude: None,
-        longitude: None,
-        programs: Vec::new(),
-        status: CampusStatus::Open,
-        predecessor_id: None,
         planning_area_id: Some(area.to_string()),
+        ..Campus::new(id.clone(), name)
     }
 }
 

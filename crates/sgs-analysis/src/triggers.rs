@@ -135,20 +135,8 @@ mod tests {
     #[test]
     fn interventions_follow_the_chain_length() {
         let campus = Campus {
-            id: CampusId::parse("999901101").unwrap(),
-            district_id: sgs_domain::DistrictId::parse("999901").unwrap(),
-            name: "x".into(),
-            grade_low: None,
-            grade_high: None,
-            school_type: None,
             governance: Governance::PartnerManaged,
-            address: None,
-            latitude: None,
-            longitude: None,
-            programs: vec![],
-            status: sgs_domain::CampusStatus::Open,
-            predecessor_id: None,
-            planning_area_id: None,
+            ..Campus::new(CampusId::parse("999901101").unwrap(), "x")
         };
         let mut data = BTreeMap::new();
         let letters = [

@@ -144,6 +144,29 @@ pub struct Campus {
     pub planning_area_id: Option<String>,
 }
 
+impl Campus {
+    /// A campus known only by its id and name: open, district-run, nothing else recorded yet.
+    /// Readers and tests fill in what they know with struct-update syntax.
+    pub fn new(id: CampusId, name: impl Into<String>) -> Campus {
+        Campus {
+            district_id: id.district_id(),
+            id,
+            name: name.into(),
+            grade_low: None,
+            grade_high: None,
+            school_type: None,
+            governance: Governance::DistrictRun,
+            address: None,
+            latitude: None,
+            longitude: None,
+            programs: Vec::new(),
+            status: CampusStatus::Open,
+            predecessor_id: None,
+            planning_area_id: None,
+        }
+    }
+}
+
 /// A student group whose size a campus reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum StudentGroup {

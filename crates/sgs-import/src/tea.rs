@@ -19,22 +19,7 @@ use crate::{ImportError, Read};
 
 /// A campus record with only an id and a name; readers fill in what their file knows.
 fn bare_campus(id: CampusId, name: String) -> Campus {
-    Campus {
-        district_id: id.district_id(),
-        id,
-        name,
-        grade_low: None,
-        grade_high: None,
-        school_type: None,
-        governance: Governance::DistrictRun,
-        address: None,
-        latitude: None,
-        longitude: None,
-        programs: Vec::new(),
-        status: CampusStatus::Open,
-        predecessor_id: None,
-        planning_area_id: None,
-    }
+    Campus::new(id, name)
 }
 
 /// Whether the district cell of a row names `district`.

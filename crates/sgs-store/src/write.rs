@@ -552,22 +552,7 @@ async fn apply(
 }
 
 fn stub_campus(campus_id: &CampusId) -> Campus {
-    Campus {
-        id: campus_id.clone(),
-        district_id: campus_id.district_id(),
-        name: format!("Campus {campus_id}"),
-        grade_low: None,
-        grade_high: None,
-        school_type: None,
-        governance: sgs_domain::Governance::DistrictRun,
-        address: None,
-        latitude: None,
-        longitude: None,
-        programs: Vec::new(),
-        status: CampusStatus::Open,
-        predecessor_id: None,
-        planning_area_id: None,
-    }
+    Campus::new(campus_id.clone(), format!("Campus {campus_id}"))
 }
 
 async fn stored_campus_ids(conn: &mut AnyConnection, district: &str) -> Result<BTreeSet<String>> {

@@ -508,23 +508,132 @@ pub async fn set_goal(
     Ok(Redirect::to(&format!("/d/{district}/goals")).into_response())
 }
 
+/// A table the Lever 1 screens offer for download.
+#[derive(Debug, Clone, Copy)]
+pub enum Table {
+    /// The North Star by year.
+    NorthStar,
+    /// Seat gaps by area, band and year.
+    SeatGaps,
+    /// Campus projections.
+    Projections,
+}
+
+/// A download format.
+#[derive(Debug, Clone, Copy)]
+pub enum Format {
+    /// Comma-separated values.
+    Csv,
+    /// An Excel workbook.
+    Xlsx,
+}
+
+/// Renders a table of a district as CSV or XLSX.
+async fn download(
+    state: &AppState,
+    district: &str,
+    table: Table,
+    format: Format,
+    query: &GapQuery,
+) -> PageResult {
+    district_ctx(state, district).await?;
+    let data = load(&state.store, district).await?;
+    let (stem, text) = match table {
+        Table::NorthStar => {
+            let years = north_star(
+                &data.campuses,
+                &data.years,
+                &Framework::TeaAtoF,
+                data.goal.as_ref(),
+            );
+            ("north-star", north_star_table(&years))
+        }
+        Table::SeatGaps => ("seat-gaps", seat_gap_table(&qsa(&data, query))),
+        Table::Projections => ("projections", projection_table(&data, &Settings::default())),
+    };
+    let stem = format!("{stem}-{district}");
+    match format {
+        Format::Csv => Ok(csv_response(&format!("{stem}.csv"), text)),
+        Format::Xlsx => crate::xlsx::response(&stem, &text),
+    }
+}
+
 /// `GET /d/{district}/goals/north-star.csv`.
 pub async fn north_star_csv(
     State(state): State<AppState>,
     Path(district): Path<String>,
 ) -> PageResult {
-    district_ctx(&state, &district).await?;
-    let data = load(&state.store, &district).await?;
-    let years = north_star(
-        &data.campuses,
-        &data.years,
-        &Framework::TeaAtoF,
-        data.goal.as_ref(),
-    );
-    Ok(csv_response(
-        &format!("north-star-{district}.csv"),
-        north_star_table(&years),
-    ))
+    download(
+        &state,
+        &district,
+        Table::NorthStar,
+        Format::Csv,
+        &GapQuery::default(),
+    )
+    .await
+}
+
+/// `GET /d/{district}/goals/north-star.xlsx`.
+pub async fn north_star_xlsx(
+    State(state): State<AppState>,
+    Path(district): Path<String>,
+) -> PageResult {
+    download(
+        &state,
+        &district,
+        Table::NorthStar,
+        Format::Xlsx,
+        &GapQuery::default(),
+    )
+    .await
+}
+
+/// `GET /d/{district}/goals/seat-gaps.csv`.
+pub async fn seat_gaps_csv(
+    State(state): State<AppState>,
+    Path(district): Path<String>,
+    Query(query): Query<GapQuery>,
+) -> PageResult {
+    download(&state, &district, Table::SeatGaps, Format::Csv, &query).await
+}
+
+/// `GET /d/{district}/goals/seat-gaps.xlsx`.
+pub async fn seat_gaps_xlsx(
+    State(state): State<AppState>,
+    Path(district): Path<String>,
+    Query(query): Query<GapQuery>,
+) -> PageResult {
+    download(&state, &district, Table::SeatGaps, Format::Xlsx, &query).await
+}
+
+/// `GET /d/{district}/projections.csv`.
+pub async fn projections_csv(
+    State(state): State<AppState>,
+    Path(district): Path<String>,
+) -> PageResult {
+    download(
+        &state,
+        &district,
+        Table::Projections,
+        Format::Csv,
+        &GapQuery::default(),
+    )
+    .await
+}
+
+/// `GET /d/{district}/projections.xlsx`.
+pub async fn projections_xlsx(
+    State(state): State<AppState>,
+    Path(district): Path<String>,
+) -> PageResult {
+    download(
+        &state,
+        &district,
+        Table::Projections,
+        Format::Xlsx,
+        &GapQuery::default(),
+    )
+    .await
 }
 
 /// The North Star as CSV: one row per year.
@@ -592,63 +701,6 @@ pub fn seat_gap_table(report: &SeatGapReport) -> String {
         out.push('\n');
     }
     out
-}
-
-/// `GET /d/{district}/goals/seat-gaps.csv`.
-pub async fn seat_gaps_csv(
-    State(state): State<AppState>,
-    Path(district): Path<String>,
-    Query(query): Query<GapQuery>,
-) -> PageResult {
-    district_ctx(&state, &district).await?;
-    let data = load(&state.store, &district).await?;
-    Ok(csv_response(
-        &format!("seat-gaps-{district}.csv"),
-        seat_gap_table(&qsa(&data, &query)),
-    ))
-}
-
-/// `GET /d/{district}/goals/north-star.xlsx`.
-pub async fn north_star_xlsx(
-    State(state): State<AppState>,
-    Path(district): Path<String>,
-) -> PageResult {
-    district_ctx(&state, &district).await?;
-    let data = load(&state.store, &district).await?;
-    let years = north_star(
-        &data.campuses,
-        &data.years,
-        &Framework::TeaAtoF,
-        data.goal.as_ref(),
-    );
-    crate::xlsx::response(&format!("north-star-{district}"), &north_star_table(&years))
-}
-
-/// `GET /d/{district}/goals/seat-gaps.xlsx`.
-pub async fn seat_gaps_xlsx(
-    State(state): State<AppState>,
-    Path(district): Path<String>,
-    Query(query): Query<GapQuery>,
-) -> PageResult {
-    district_ctx(&state, &district).await?;
-    let data = load(&state.store, &district).await?;
-    crate::xlsx::response(
-        &format!("seat-gaps-{district}"),
-        &seat_gap_table(&qsa(&data, &query)),
-    )
-}
-
-/// `GET /d/{district}/projections.xlsx`.
-pub async fn projections_xlsx(
-    State(state): State<AppState>,
-    Path(district): Path<String>,
-) -> PageResult {
-    district_ctx(&state, &district).await?;
-    let data = load(&state.store, &district).await?;
-    crate::xlsx::response(
-        &format!("projections-{district}"),
-        &projection_table(&data, &Settings::default()),
-    )
 }
 
 /// One campus's projection row.
@@ -791,19 +843,6 @@ pub async fn projections(
         }
     };
     Ok(page(&viewer, Some(&ctx), t("projection.title"), body).into_response())
-}
-
-/// `GET /d/{district}/projections.csv`: every campus's projection.
-pub async fn projections_csv(
-    State(state): State<AppState>,
-    Path(district): Path<String>,
-) -> PageResult {
-    district_ctx(&state, &district).await?;
-    let data = load(&state.store, &district).await?;
-    Ok(csv_response(
-        &format!("projections-{district}.csv"),
-        projection_table(&data, &Settings::default()),
-    ))
 }
 
 /// Campus projections as CSV.

@@ -25,12 +25,33 @@ pub enum Framework {
         /// Weighted score at or above which a campus is mixed.
         mixed_at: f64,
     },
+    /// The district's definition over time: each entry applies from its school year until the
+    /// next; years before the first use TEA A–F.
+    ByYear(Vec<(SchoolYear, Framework)>),
 }
 
 impl Framework {
-    /// The tier of a campus in one year.
+    /// The tier of a campus's record from `year`, under the definition in force that year.
+    pub fn tier_in(&self, year: SchoolYear, facts: &CampusYear) -> Tier {
+        match self {
+            Framework::ByYear(versions) => versions
+                .iter()
+                .filter(|(from, _)| *from <= year)
+                .max_by_key(|(from, _)| *from)
+                .map(|(_, framework)| framework.tier_in(year, facts))
+                .unwrap_or_else(|| Tier::of(facts.rating.as_ref())),
+            other => other.tier(facts),
+        }
+    }
+
+    /// The tier of a campus's record under the latest definition.
     pub fn tier(&self, facts: &CampusYear) -> Tier {
         match self {
+            Framework::ByYear(versions) => versions
+                .iter()
+                .max_by_key(|(from, _)| *from)
+                .map(|(_, framework)| framework.tier(facts))
+                .unwrap_or_else(|| Tier::of(facts.rating.as_ref())),
             Framework::TeaAtoF => Tier::of(facts.rating.as_ref()),
             Framework::WeightedDomains {
                 achievement,
@@ -125,6 +146,40 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(local.tier(&not_rated), Tier::NotRated);
+    }
+
+    #[test]
+    fn a_definition_applies_from_its_year() {
+        let local = Framework::WeightedDomains {
+            achievement: 1.0,
+            progress: 0.0,
+            closing_gaps: 0.0,
+            quality_at: 95.0,
+            mixed_at: 70.0,
+        };
+        let versions = Framework::ByYear(vec![(SchoolYear::starting(2021), local)]);
+        let b_with_90 = facts('B', [90, 90, 90]);
+        assert_eq!(
+            versions.tier_in(SchoolYear::starting(2018), &b_with_90),
+            Tier::Quality,
+            "before: TEA A–F"
+        );
+        assert_eq!(
+            versions.tier_in(SchoolYear::starting(2021), &b_with_90),
+            Tier::Mixed,
+            "from 2021: local"
+        );
+        assert_eq!(
+            versions.tier_in(SchoolYear::starting(2022), &b_with_90),
+            Tier::Mixed
+        );
+        assert_eq!(
+            versions.tier(&b_with_90),
+            Tier::Mixed,
+            "the latest definition"
+        );
+        let json = serde_json::to_string(&versions).unwrap();
+        assert_eq!(serde_json::from_str::<Framework>(&json).unwrap(), versions);
     }
 
     #[test]

@@ -91,7 +91,7 @@ pub fn north_star(
             expected_percent: None,
             on_track: None,
         });
-        let tier = framework.tier(facts);
+        let tier = framework.tier_in(*school_year, facts);
         *year.campuses_by_tier.entry(tier).or_default() += 1;
         let Some(students) = facts.total_enrollment() else {
             continue;

@@ -190,7 +190,12 @@ pub fn seat_gaps(
     let resident_years: BTreeSet<SchoolYear> = residents.iter().map(|r| r.school_year).collect();
     let rated_years: BTreeSet<SchoolYear> = campus_years
         .iter()
-        .filter(|(_, f)| matches!(framework.tier(f), Tier::Quality | Tier::Mixed | Tier::Low))
+        .filter(|((_, y), f)| {
+            matches!(
+                framework.tier_in(*y, f),
+                Tier::Quality | Tier::Mixed | Tier::Low
+            )
+        })
         .map(|((_, y), _)| *y)
         .collect();
     let years: Vec<SchoolYear> = rated_years.intersection(&resident_years).copied().collect();
@@ -238,7 +243,7 @@ pub fn seat_gaps(
                 })
                 .collect();
             for ((campus_id, campus_year), facts) in campus_years {
-                if campus_year != year || framework.tier(facts) != Tier::Quality {
+                if campus_year != year || framework.tier_in(*year, facts) != Tier::Quality {
                     continue;
                 }
                 let Some(campus) = campus_by_id.get(campus_id) else {

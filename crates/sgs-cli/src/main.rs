@@ -260,7 +260,7 @@ async fn main() -> anyhow::Result<()> {
                 let years = sgs_analysis::north_star(
                     &data.campuses,
                     &data.years,
-                    &sgs_analysis::Framework::TeaAtoF,
+                    &data.framework,
                     data.goal.as_ref(),
                 );
                 match format {

@@ -1095,3 +1095,62 @@ async fn the_annual_plan_proposes_actions_and_records_decisions() {
         assert_eq!(entry.action, "record_decision", "{}", app.name);
     }
 }
+
+#[tokio::test]
+async fn a_local_definition_of_great_applies_from_its_year() {
+    for app in apps().await {
+        let shares = |csv: &str| -> Vec<String> {
+            csv.lines()
+                .skip(1)
+                .map(|l| l.split(',').nth(8).unwrap().to_string())
+                .collect()
+        };
+        let before = shares(
+            &app.get(&format!("/d/{DEMO}/goals/north-star.csv"), None)
+                .await
+                .body,
+        );
+
+        let analyst = app.login(email(Role::Analyst)).await;
+        let csrf = app.csrf(&analyst).await;
+        let path = format!("/d/{DEMO}/goals/framework");
+        let bad = app
+            .post_form(&path, Some(&analyst), &format!("csrf={csrf}&from_year=2022-2023&kind=local&achievement=2&progress=0&closing_gaps=0&quality_at=95&mixed_at=70"))
+            .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", app.name);
+        let ok = app
+            .post_form(&path, Some(&analyst), &format!("csrf={csrf}&from_year=2022-2023&kind=local&achievement=1&progress=0&closing_gaps=0&quality_at=95&mixed_at=70"))
+            .await;
+        assert_eq!(
+            ok.status,
+            StatusCode::SEE_OTHER,
+            "{}: {}",
+            app.name,
+            ok.body
+        );
+
+        let after = shares(
+            &app.get(&format!("/d/{DEMO}/goals/north-star.csv"), None)
+                .await
+                .body,
+        );
+        assert_eq!(
+            after[..4],
+            before[..4],
+            "{}: earlier years keep TEA A–F",
+            app.name
+        );
+        let (was, now): (f64, f64) = (before[4].parse().unwrap(), after[4].parse().unwrap());
+        assert!(
+            now < was,
+            "{}: a stricter local bar lowers 2022-2023 ({was} → {now})",
+            app.name
+        );
+        let goals = app.get(&format!("/d/{DEMO}/goals"), None).await.body;
+        assert!(goals.contains("From school year 2022-2023"), "{}", app.name);
+        assert_eq!(
+            app.store.audit_log(DEMO, 1).await.unwrap()[0].action,
+            "set_performance_framework"
+        );
+    }
+}

@@ -62,4 +62,53 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+
+    /// The district's definition of great, as the JSON the analysis crate reads, if set.
+    pub async fn performance_framework(
+        &self,
+        district_id: &str,
+    ) -> Result<Option<serde_json::Value>> {
+        let row =
+            sqlx::query("SELECT definition FROM performance_frameworks WHERE district_id = $1")
+                .bind(district_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|row| {
+            let text: String = row.get(0);
+            serde_json::from_str(&text)
+                .map_err(|_| StoreError::Corrupt(format!("framework {text:?}")))
+        })
+        .transpose()
+    }
+
+    /// Replaces the definition of great, recording before and after.
+    pub async fn set_performance_framework(
+        &self,
+        district_id: &str,
+        definition: &serde_json::Value,
+        actor: &str,
+    ) -> Result<()> {
+        let before = self.performance_framework(district_id).await?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO performance_frameworks (district_id, definition) VALUES ($1, $2) \
+             ON CONFLICT (district_id) DO UPDATE SET definition = excluded.definition",
+        )
+        .bind(district_id)
+        .bind(definition.to_string())
+        .execute(&mut *tx)
+        .await?;
+        audit::insert_audit(
+            &mut tx,
+            Some(district_id),
+            actor,
+            "set_performance_framework",
+            &format!("district:{district_id}"),
+            before,
+            Some(definition.clone()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }

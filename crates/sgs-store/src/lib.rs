@@ -105,6 +105,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_plan_decisions.sql"),
         postgres: include_str!("../migrations/postgres/0005_plan_decisions.sql"),
     },
+    Migration {
+        version: 6,
+        name: "performance_frameworks",
+        sqlite: include_str!("../migrations/sqlite/0006_performance_frameworks.sql"),
+        postgres: include_str!("../migrations/postgres/0006_performance_frameworks.sql"),
+    },
 ];
 
 /// A connection pool to the SGS database.

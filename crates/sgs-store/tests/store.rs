@@ -126,6 +126,7 @@ async fn both_backends_have_the_same_tables_and_columns() {
         include_str!("../migrations/postgres/0003_north_star_goals.sql"),
         include_str!("../migrations/postgres/0004_scenarios.sql"),
         include_str!("../migrations/postgres/0005_plan_decisions.sql"),
+        include_str!("../migrations/postgres/0006_performance_frameworks.sql"),
     ));
     let sqlite_without_bookkeeping: Vec<_> = sqlite
         .iter()

@@ -43,6 +43,8 @@ pub struct DistrictData {
     pub bands: Vec<sgs_domain::GradeBand>,
     /// The North Star goal, if set.
     pub goal: Option<Goal>,
+    /// The district's definition of great (TEA A–F unless the district set its own).
+    pub framework: Framework,
 }
 
 /// Loads a district's data for the analyses.
@@ -63,6 +65,11 @@ pub async fn load(
                 target_percent,
                 target_year,
             }),
+        framework: store
+            .performance_framework(district)
+            .await?
+            .and_then(|json| serde_json::from_value(json).ok())
+            .unwrap_or_default(),
     })
 }
 
@@ -93,7 +100,7 @@ pub fn qsa(data: &DistrictData, query: &GapQuery) -> SeatGapReport {
         &data.areas,
         &data.residents,
         &data.bands,
-        &Framework::TeaAtoF,
+        &data.framework,
         &query.settings(),
     )
 }
@@ -236,7 +243,7 @@ fn seat_gap_section(
     let tier_now = |c: &Campus| {
         data.years
             .get(&(c.id.clone(), latest))
-            .map(|f| Framework::TeaAtoF.tier(f))
+            .map(|f| data.framework.tier(f))
             .unwrap_or(Tier::Unknown)
     };
     let points: Vec<MapPoint> = data
@@ -326,7 +333,7 @@ fn quality_utilization(data: &DistrictData, lang: Lang, district: &str) -> Marku
                     campus,
                     ratio * 100.0,
                     f.overall_score.unwrap_or(0),
-                    Framework::TeaAtoF.tier(f),
+                    data.framework.tier(f),
                 ));
             }
         }
@@ -370,7 +377,7 @@ pub async fn goals(
     let years = north_star(
         &data.campuses,
         &data.years,
-        &Framework::TeaAtoF,
+        &data.framework,
         data.goal.as_ref(),
     );
     let report = qsa(&data, &query);
@@ -390,6 +397,7 @@ pub async fn goals(
                 }
             }
         }
+        (framework_section(&data, &viewer, &district))
         (seat_gap_section(&data, &report, &query, lang, &district))
         (quality_utilization(&data, lang, &district))
         p {
@@ -464,8 +472,129 @@ fn latest_tier(data: &DistrictData, campus: &CampusId) -> Tier {
         .iter()
         .rev()
         .find(|((id, _), f)| id == campus && f.rating.is_some())
-        .map(|(_, f)| Framework::TeaAtoF.tier(f))
+        .map(|(_, f)| data.framework.tier(f))
         .unwrap_or(Tier::Unknown)
+}
+
+/// The district's definition of great: its versions, and for editors a form to add one.
+fn framework_section(data: &DistrictData, viewer: &Viewer, district: &str) -> Markup {
+    let lang = viewer.lang;
+    let t = |k| lang.t(k);
+    let versions: Vec<(Option<SchoolYear>, &Framework)> = match &data.framework {
+        Framework::ByYear(versions) => versions.iter().map(|(y, f)| (Some(*y), f)).collect(),
+        other => vec![(None, other)],
+    };
+    let describe = |f: &Framework| {
+        match f {
+        Framework::WeightedDomains { achievement, progress, closing_gaps, quality_at, mixed_at } => format!(
+            "{}: {achievement} × {} + {progress} × {} + {closing_gaps} × {}; {} ≥ {quality_at}, C ≥ {mixed_at}",
+            t("framework.local"), t("framework.achievement"), t("framework.progress"), t("framework.closing_gaps"), tier_label(Tier::Quality, lang)
+        ),
+        _ => t("framework.tea").to_string(),
+    }
+    };
+    html! {
+        details {
+            summary { (t("framework.title")) }
+            ul { @for (from, f) in &versions { li { @if let Some(y) = from { (t("framework.from")) " " (y) ": " } (describe(f)) } } }
+            p class="muted" { (t("framework.comparable")) }
+            @if viewer.may(district, Role::can_edit_data) {
+                form method="post" action={ "/d/" (district) "/goals/framework" } class="filters" {
+                    input type="hidden" name="csrf" value=(viewer.csrf());
+                    div { label for="from_year" { (t("framework.from")) } input id="from_year" name="from_year" required placeholder="2022-2023"; }
+                    div { label for="kind" { (t("framework.kind")) } select id="kind" name="kind" { option value="tea" { (t("framework.tea")) } option value="local" { (t("framework.local")) } } }
+                    div { label for="achievement" { (t("framework.achievement")) } input id="achievement" name="achievement" type="number" min="0" max="1" step="0.05" value="0.5"; }
+                    div { label for="progress" { (t("framework.progress")) } input id="progress" name="progress" type="number" min="0" max="1" step="0.05" value="0.3"; }
+                    div { label for="closing_gaps" { (t("framework.closing_gaps")) } input id="closing_gaps" name="closing_gaps" type="number" min="0" max="1" step="0.05" value="0.2"; }
+                    div { label for="quality_at" { (t("framework.quality_at")) } input id="quality_at" name="quality_at" type="number" min="0" max="100" value="80"; }
+                    div { label for="mixed_at" { (t("framework.mixed_at")) } input id="mixed_at" name="mixed_at" type="number" min="0" max="100" value="70"; }
+                    div { button type="submit" { (t("campus.save")) } }
+                }
+            }
+        }
+    }
+}
+
+/// The framework form.
+#[derive(Deserialize)]
+pub struct FrameworkForm {
+    csrf: Option<String>,
+    from_year: String,
+    kind: String,
+    achievement: Option<f64>,
+    progress: Option<f64>,
+    closing_gaps: Option<f64>,
+    quality_at: Option<f64>,
+    mixed_at: Option<f64>,
+}
+
+/// `POST /d/{district}/goals/framework`: adds (or replaces) the definition in force from a year.
+pub async fn set_framework(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+    Form(form): Form<FrameworkForm>,
+) -> PageResult {
+    let user = viewer.require(&district, Role::can_edit_data)?;
+    viewer.check_csrf(form.csrf.as_deref())?;
+    let from =
+        SchoolYear::parse(&form.from_year).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let definition = match form.kind.as_str() {
+        "tea" => Framework::TeaAtoF,
+        "local" => {
+            let weight = |name: &str, w: Option<f64>| {
+                w.filter(|w| (0.0..=1.0).contains(w)).ok_or_else(|| {
+                    AppError::BadRequest(format!("{name} weight is not valid: expected 0 to 1"))
+                })
+            };
+            let (achievement, progress, closing_gaps) = (
+                weight("achievement", form.achievement)?,
+                weight("progress", form.progress)?,
+                weight("closing gaps", form.closing_gaps)?,
+            );
+            let (quality_at, mixed_at) = (
+                form.quality_at.unwrap_or(80.0),
+                form.mixed_at.unwrap_or(70.0),
+            );
+            if achievement + progress + closing_gaps <= 0.0
+                || !(0.0..=100.0).contains(&quality_at)
+                || mixed_at > quality_at
+                || mixed_at < 0.0
+            {
+                return Err(AppError::BadRequest("local measures are not valid: expected weights that sum above 0 and 0 ≤ mixed cut ≤ quality cut ≤ 100".into()));
+            }
+            Framework::WeightedDomains {
+                achievement,
+                progress,
+                closing_gaps,
+                quality_at,
+                mixed_at,
+            }
+        }
+        other => {
+            return Err(AppError::BadRequest(format!(
+                "kind {other:?} is not valid: expected tea or local"
+            )))
+        }
+    };
+    let data = load(&state.store, &district).await?;
+    let mut versions = match data.framework {
+        Framework::ByYear(versions) => versions,
+        Framework::TeaAtoF => Vec::new(),
+        single => vec![(SchoolYear::starting(1990), single)],
+    };
+    versions.retain(|(year, _)| *year != from);
+    versions.push((from, definition));
+    versions.sort_by_key(|(year, _)| *year);
+    let json = serde_json::to_value(Framework::ByYear(versions))
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+
+    state
+        .store
+        .set_performance_framework(&district, &json, &user.email)
+        .await?;
+
+    Ok(Redirect::to(&format!("/d/{district}/goals")).into_response())
 }
 
 /// The goal form.
@@ -543,7 +672,7 @@ async fn download(
             let years = north_star(
                 &data.campuses,
                 &data.years,
-                &Framework::TeaAtoF,
+                &data.framework,
                 data.goal.as_ref(),
             );
             ("north-star", north_star_table(&years))

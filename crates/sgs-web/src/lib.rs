@@ -99,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/d/{district}/goals", get(lever1::goals))
         .route("/d/{district}/goals/goal", post(lever1::set_goal))
+        .route("/d/{district}/goals/framework", post(lever1::set_framework))
         .route(
             "/d/{district}/goals/north-star.csv",
             get(lever1::north_star_csv),

@@ -9,9 +9,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use maud::html;
 use serde::Deserialize;
+use sgs_analysis::north_star;
 use sgs_analysis::portfolio::{candidates, default_policy, ActionKind, CampusFacts};
 use sgs_analysis::triggers::{triggers, Intervention};
-use sgs_analysis::{north_star, Framework};
 use sgs_domain::summary::Tier;
 use sgs_domain::{CampusId, CampusStatus, Role, SchoolYear};
 
@@ -64,7 +64,7 @@ pub fn campus_facts(data: &DistrictData) -> BTreeMap<CampusId, CampusFacts> {
             let tier = own
                 .iter()
                 .rev()
-                .map(|(_, f)| Framework::TeaAtoF.tier(f))
+                .map(|(_, f)| data.framework.tier(f))
                 .find(|t| matches!(t, Tier::Quality | Tier::Mixed | Tier::Low))
                 .unwrap_or(Tier::Unknown);
             let enrolled: Vec<(u32, Option<u32>)> = own
@@ -127,7 +127,7 @@ pub async fn show(
     let stars = north_star(
         &data.campuses,
         &data.years,
-        &Framework::TeaAtoF,
+        &data.framework,
         data.goal.as_ref(),
     );
     let measured = stars.iter().rev().find(|y| y.quality_percent.is_some());

@@ -10,7 +10,6 @@ use axum::Form;
 use maud::html;
 use serde::Deserialize;
 use sgs_analysis::scenario::{run, ProposedAction, Scenario, ScenarioResult};
-use sgs_analysis::Framework;
 use sgs_domain::summary::Tier;
 use sgs_domain::{CampusId, CampusStatus, Grade, Role, SchoolYear};
 
@@ -51,7 +50,7 @@ pub fn evaluate(data: &DistrictData, scenario: &Scenario) -> Option<ScenarioResu
         &data.areas,
         &data.residents,
         &data.bands,
-        &Framework::TeaAtoF,
+        &data.framework,
     ))
 }
 

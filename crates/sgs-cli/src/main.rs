@@ -140,10 +140,20 @@ enum ProjectCommand {
         /// Past transitions to average (1 to 10).
         #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u8).range(1..=10))]
         transitions: u8,
+        /// How to average the progression ratios: mean, median or recent (weighted to recent years).
+        #[arg(long, default_value = "mean")]
+        average: RatioAverage,
         /// csv or json.
         #[arg(long, default_value = "csv")]
         format: OutputFormat,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum RatioAverage {
+    Mean,
+    Median,
+    Recent,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -287,6 +297,7 @@ async fn main() -> anyhow::Result<()> {
                     district,
                     horizon,
                     transitions,
+                    average,
                     format,
                 },
         } => {
@@ -294,7 +305,11 @@ async fn main() -> anyhow::Result<()> {
             let settings = sgs_analysis::projection::Settings {
                 transitions: usize::from(transitions),
                 horizon: usize::from(horizon),
-                ..Default::default()
+                average: match average {
+                    RatioAverage::Mean => sgs_analysis::projection::Average::Mean,
+                    RatioAverage::Median => sgs_analysis::projection::Average::Median,
+                    RatioAverage::Recent => sgs_analysis::projection::Average::WeightedRecent,
+                },
             };
             match format {
                 OutputFormat::Csv => {

@@ -91,6 +91,60 @@ async fn imports_san_antonio_isd_from_the_published_files_and_refuses_a_bad_one(
         .collect();
     assert_eq!(years.len(), 5, "{years:?}");
 
+    // The analyses are commands too, and agree with the published files.
+    let north_star = sgs(dir.path(), &["qsa", "north-star", "--district", "015907"]);
+    let csv = String::from_utf8_lossy(&north_star.stdout);
+    let row_2019 = csv.lines().find(|l| l.starts_with("2018-2019")).unwrap();
+    assert!(
+        row_2019.contains(",48720,12460,") && row_2019.contains(",25.575,"),
+        "{row_2019}"
+    );
+    let json = sgs(
+        dir.path(),
+        &[
+            "qsa",
+            "north-star",
+            "--district",
+            "015907",
+            "--format",
+            "json",
+        ],
+    );
+    let years: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(years.as_array().unwrap().len(), 5);
+    let projections = sgs(
+        dir.path(),
+        &[
+            "project",
+            "enrollment",
+            "--district",
+            "015907",
+            "--average",
+            "median",
+        ],
+    );
+    assert!(
+        projections.status.success(),
+        "{}",
+        String::from_utf8_lossy(&projections.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&projections.stdout).lines().count() > 80,
+        "a projection per campus"
+    );
+    let refused = sgs(
+        dir.path(),
+        &[
+            "project",
+            "enrollment",
+            "--district",
+            "015907",
+            "--horizon",
+            "11",
+        ],
+    );
+    assert!(!refused.status.success());
+
     // Importing again changes nothing: the same years are replaced, not added to.
     let again = import_saisd(dir.path(), &tx);
     assert!(again.status.success());

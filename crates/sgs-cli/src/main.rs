@@ -83,6 +83,11 @@ enum Command {
         #[command(subcommand)]
         what: ProjectCommand,
     },
+    /// What-if scenarios: print a stored scenario's comparison with the baseline.
+    Scenario {
+        #[command(subcommand)]
+        what: ScenarioCommand,
+    },
     /// Create or update an account. The password is read from SGS_PASSWORD.
     User {
         /// Login email.
@@ -122,6 +127,28 @@ enum QsaCommand {
         within: Option<f64>,
         /// csv or json.
         #[arg(long, default_value = "csv")]
+        format: OutputFormat,
+    },
+}
+
+#[derive(Subcommand)]
+enum ScenarioCommand {
+    /// List a district's scenarios.
+    List {
+        /// TEA district id.
+        #[arg(long)]
+        district: String,
+    },
+    /// Run a scenario: North Star, seat gaps, utilization and displaced students, before and after.
+    Run {
+        /// TEA district id.
+        #[arg(long)]
+        district: String,
+        /// Scenario id (see `sgs scenario list`).
+        #[arg(long)]
+        id: i64,
+        /// csv (the seat gaps) or json (everything).
+        #[arg(long, default_value = "json")]
         format: OutputFormat,
     },
 }
@@ -332,6 +359,50 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Scenario { what } => match what {
+            ScenarioCommand::List { district } => {
+                println!("id,name,actions,updated_by");
+                for s in store.scenarios(&district).await? {
+                    let actions = s.actions.as_array().map(|a| a.len()).unwrap_or(0);
+                    println!(
+                        "{},{},{actions},{}",
+                        s.id,
+                        s.name.replace(',', " "),
+                        s.updated_by
+                    );
+                }
+            }
+            ScenarioCommand::Run {
+                district,
+                id,
+                format,
+            } => {
+                let stored = store
+                    .scenario(&district, id)
+                    .await?
+                    .with_context(|| format!("no scenario {id} in district {district}"))?;
+                let scenario = sgs_analysis::scenario::Scenario {
+                    name: stored.name,
+                    actions: serde_json::from_value(stored.actions)
+                        .context("the stored actions")?,
+                };
+                let data = sgs_web::lever1::load(&store, &district).await?;
+                let result = sgs_web::scenarios::evaluate(&data, &scenario)
+                    .context("the scenario needs a year with letter ratings")?;
+                match format {
+                    OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&result)?),
+                    OutputFormat::Csv => {
+                        println!("planning_area_id,grade_band,baseline_gap,scenario_gap");
+                        for g in &result.gaps {
+                            println!(
+                                "{},{},{:.1},{:.1}",
+                                g.area_id, g.band, g.baseline_gap, g.scenario_gap
+                            );
+                        }
+                    }
+                }
+            }
+        },
         Command::User {
             email,
             name,

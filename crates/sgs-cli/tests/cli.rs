@@ -291,3 +291,51 @@ fn import_help_lists_every_file_kind() {
     }
     assert!(text.contains("docs/data-formats.md"));
 }
+
+#[tokio::test]
+async fn a_stored_scenario_runs_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(sgs(dir.path(), &["demo", "--no-serve"]).status.success());
+    let store = Store::open_data_dir(dir.path()).await.unwrap();
+    let id = store
+        .create_scenario("999901", "Close one", "test")
+        .await
+        .unwrap();
+    let actions = serde_json::json!([
+        {"type": "close_and_reassign", "campus_id": "999901102", "receiving": ["999901101"]}
+    ]);
+    store
+        .set_scenario_actions("999901", id, &actions, "test")
+        .await
+        .unwrap();
+    store.close().await;
+
+    let list = sgs(dir.path(), &["scenario", "list", "--district", "999901"]);
+    assert!(String::from_utf8_lossy(&list.stdout).contains(&format!("{id},Close one,1,test")));
+    let run = sgs(
+        dir.path(),
+        &[
+            "scenario",
+            "run",
+            "--district",
+            "999901",
+            "--id",
+            &id.to_string(),
+        ],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let result: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert!(result["displaced"].as_u64().unwrap() > 0, "{result}");
+    assert_eq!(result["unplaced"], 0);
+    assert_eq!(result["north_star"].as_array().unwrap().len(), 2);
+    let missing = sgs(
+        dir.path(),
+        &["scenario", "run", "--district", "999901", "--id", "999"],
+    );
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no scenario 999"));
+}

@@ -1093,6 +1093,24 @@ async fn the_annual_plan_proposes_actions_and_records_decisions() {
         assert_eq!(decisions[0].decided_by, "analyst@riverbend.example");
         let entry = &app.store.audit_log(DEMO, 1).await.unwrap()[0];
         assert_eq!(entry.action, "record_decision", "{}", app.name);
+
+        // The board's PDF, printed by the server's Chromium where it has one.
+        let pdf = app
+            .get(&format!("/d/{DEMO}/plan.pdf"), Some(&reviewer))
+            .await;
+        if std::path::Path::new("/usr/bin/chromium").exists() {
+            assert_eq!(pdf.status, StatusCode::OK, "{}: {}", app.name, pdf.body);
+            assert!(pdf.body.starts_with("%PDF"), "{}", app.name);
+        } else {
+            assert_eq!(pdf.status, StatusCode::SERVICE_UNAVAILABLE);
+            assert!(pdf.body.contains("Chromium"));
+        }
+        assert_eq!(
+            app.get(&format!("/d/{DEMO}/plan.pdf"), Some(&partner))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
     }
 }
 

@@ -263,6 +263,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("plan.decisions", "Decisions in the plan", "Decisiones del plan"),
     ("plan.no_decisions", "No decisions recorded yet.", "Aún no hay decisiones registradas."),
     ("plan.print", "Printing this page leaves out navigation and forms.", "Al imprimir esta página se omiten la navegación y los formularios."),
+    ("plan.pdf", "Download as PDF", "Descargar como PDF"),
+    ("plan.no_pdf", "A PDF needs Chromium on the server. Print this page from your browser instead; it prints without navigation and forms.", "Un PDF necesita Chromium en el servidor. Imprima esta página desde su navegador; se imprime sin navegación ni formularios."),
     ("action.redesign", "Redesign", "Rediseño"),
     ("action.restart", "Restart", "Reinicio"),
     ("action.new_school", "New school", "Escuela nueva"),

@@ -110,6 +110,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/d/{district}/goals/areas/{area}", get(lever1::area_detail))
         .route("/d/{district}/plan", get(plan::show))
+        .route("/d/{district}/plan.pdf", get(plan::pdf))
         .route("/d/{district}/plan/decisions", post(plan::record))
         .route(
             "/d/{district}/scenarios",

@@ -107,7 +107,18 @@ pub async fn show(
     viewer: Viewer,
     Path(district): Path<String>,
 ) -> PageResult {
-    let ctx = district_ctx(&state, &district).await?;
+    let (ctx, body) = plan_body(&state, &viewer, &district).await?;
+    Ok(page(&viewer, Some(&ctx), viewer.lang.t("plan.title"), body).into_response())
+}
+
+/// The plan's content, shared by the page and its PDF.
+async fn plan_body(
+    state: &AppState,
+    viewer: &Viewer,
+    district: &str,
+) -> Result<(crate::layout::DistrictCtx, maud::Markup), AppError> {
+    let district = district.to_string();
+    let ctx = district_ctx(state, &district).await?;
     viewer.require(&district, Role::can_view_staff_pages)?;
     let data = load(&state.store, &district).await?;
     let decisions = state.store.decisions(&district).await?;
@@ -204,9 +215,103 @@ pub async fn show(
                 }
             }
         }
-        p class="muted" { (t("plan.print")) }
+        p class="muted" { (t("plan.print")) " " a href={ "/d/" (district) "/plan.pdf" } { (t("plan.pdf")) } }
     };
-    Ok(page(&viewer, Some(&ctx), t("plan.title"), body).into_response())
+    Ok((ctx, body))
+}
+
+/// `GET /d/{district}/plan.pdf`: the plan as a PDF for the board, printed by the Chromium the
+/// server has (Debian's `chromium`; `SGS_CHROMIUM` names another). Without one the answer says
+/// so, and the page itself still prints cleanly from any browser.
+pub async fn pdf(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+) -> PageResult {
+    let (ctx, body) = plan_body(&state, &viewer, &district).await?;
+    let title = format!("{} · {}", viewer.lang.t("plan.title"), ctx.name);
+    // A self-contained document: the stylesheet inline, nothing fetched.
+    let document = maud::html! {
+        (maud::DOCTYPE)
+        html lang=(viewer.lang.code()) {
+            head { meta charset="utf-8"; title { (title) } style { (maud::PreEscaped(include_str!("../assets/app.css"))) } }
+            body { main { h1 { (title) } (body) } }
+        }
+    };
+    let chromium = std::env::var("SGS_CHROMIUM").ok().or_else(|| {
+        ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+            .iter()
+            .find(|p| std::path::Path::new(p).exists())
+            .map(|p| p.to_string())
+    });
+    let Some(chromium) = chromium else {
+        return Ok((
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            viewer.lang.t("plan.no_pdf"),
+        )
+            .into_response());
+    };
+    let dir = std::env::temp_dir().join(format!("sgs-plan-{}", crate::auth::new_token()));
+    let html_path = dir.join("plan.html");
+    let pdf_path = dir.join("plan.pdf");
+    let result = async {
+        tokio::fs::create_dir_all(&dir).await?;
+        tokio::fs::write(&html_path, document.into_string()).await?;
+        let status = tokio::time::timeout(
+            std::time::Duration::from_secs(60),
+            tokio::process::Command::new(&chromium)
+                .args([
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                    "--no-pdf-header-footer",
+                ])
+                .arg(format!("--user-data-dir={}", dir.join("profile").display()))
+                .arg(format!("--print-to-pdf={}", pdf_path.display()))
+                .arg(format!("file://{}", html_path.display()))
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status(),
+        )
+        .await
+        .map_err(|_| std::io::Error::other("Chromium took longer than 60 seconds"))??;
+        if !status.success() {
+            return Err(std::io::Error::other(format!(
+                "Chromium exited with {status}"
+            )));
+        }
+        tokio::fs::read(&pdf_path).await
+    }
+    .await;
+    let _ = tokio::fs::remove_dir_all(&dir).await;
+    match result {
+        Ok(bytes) => Ok((
+            [
+                (
+                    axum::http::header::CONTENT_TYPE,
+                    "application/pdf".to_string(),
+                ),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"plan-{district}.pdf\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response()),
+        Err(error) => {
+            tracing::warn!(error = %error, "plan PDF failed");
+            Ok((
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                viewer.lang.t("plan.no_pdf"),
+            )
+                .into_response())
+        }
+    }
 }
 
 /// The decision form.

@@ -268,7 +268,8 @@ fn each_role_signs_in_and_sees_only_what_it_may() {
         );
 
         browser.goto(&data);
-        let page = browser.wait_for_source(|s| s.contains("Data and imports") || s.contains("403 Forbidden"));
+        let page = browser
+            .wait_for_source(|s| s.contains("Data and imports") || s.contains("403 Forbidden"));
         assert_eq!(
             page.contains("Data and imports"),
             staff,
@@ -281,7 +282,8 @@ fn each_role_signs_in_and_sees_only_what_it_may() {
         );
 
         browser.goto(&audit);
-        let page = browser.wait_for_source(|s| s.contains("Audit log</h1>") || s.contains("403 Forbidden"));
+        let page = browser
+            .wait_for_source(|s| s.contains("Audit log</h1>") || s.contains("403 Forbidden"));
         assert_eq!(
             page.contains("403 Forbidden"),
             !role.can_administer(),

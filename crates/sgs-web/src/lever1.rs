@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use maud::{html, Markup};
 use serde::Deserialize;
-use sgs_analysis::projection::{backtest, forecast, Series, Settings};
+use sgs_analysis::projection::{backtest, forecast, Average, Series, Settings};
 use sgs_analysis::seat_gaps::{SeatGapReport, SeatGapSettings};
 use sgs_analysis::triggers::{triggers, Intervention};
 use sgs_analysis::utilization::{utilization, UtilizationFlag};
@@ -893,17 +893,56 @@ fn flag_label(flag: UtilizationFlag, lang: Lang) -> &'static str {
     }
 }
 
+/// Projection settings from the page's query, within sensible bounds.
+#[derive(Debug, Default, Deserialize)]
+pub struct ProjectionQuery {
+    horizon: Option<usize>,
+    transitions: Option<usize>,
+    average: Option<String>,
+}
+
+impl ProjectionQuery {
+    fn settings(&self) -> Settings {
+        let default = Settings::default();
+        Settings {
+            horizon: self.horizon.unwrap_or(default.horizon).clamp(1, 10),
+            transitions: self.transitions.unwrap_or(default.transitions).clamp(1, 10),
+            average: match self.average.as_deref() {
+                Some("median") => Average::Median,
+                Some("recent") => Average::WeightedRecent,
+                _ => Average::Mean,
+            },
+        }
+    }
+}
+
 /// `GET /d/{district}/projections`: the district fan chart and every campus's projection.
 pub async fn projections(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(district): Path<String>,
+    Query(query): Query<ProjectionQuery>,
 ) -> PageResult {
     let ctx = district_ctx(&state, &district).await?;
     let data = load(&state.store, &district).await?;
     let lang = viewer.lang;
     let t = |k| lang.t(k);
-    let settings = Settings::default();
+    let settings = query.settings();
+    let controls = html! {
+        form method="get" action={ "/d/" (district) "/projections" } class="filters" {
+            div { label for="horizon" { (t("projection.horizon")) } input id="horizon" name="horizon" type="number" min="1" max="10" value=(settings.horizon); }
+            div { label for="transitions" { (t("projection.transitions")) } input id="transitions" name="transitions" type="number" min="1" max="10" value=(settings.transitions); }
+            div {
+                label for="average" { (t("projection.average")) }
+                select id="average" name="average" {
+                    @for (code, key, how) in [("mean", "projection.mean", Average::Mean), ("median", "projection.median", Average::Median), ("recent", "projection.recent", Average::WeightedRecent)] {
+                        option value=(code) selected[settings.average == how] { (t(key)) }
+                    }
+                }
+            }
+            div { button type="submit" { (t("qsa.apply")) } }
+        }
+    };
     let body = match Series::from_campus_years(&data.years, None).filter(|s| s.years.len() >= 3) {
         None => html! { p { (t("projection.missing")) } },
         Some(series) => {
@@ -944,6 +983,7 @@ pub async fn projections(
             let mape = backtest(&series, &settings, 2);
             html! {
                 p { (t("projection.intro")) }
+                (controls)
                 (series_chart(t("projection.title"), &labels, &lines, Some((&low, &high)), ""))
                 p { (t("projection.backtest")) ": " (percent(mape)) }
                 div class="table-wrap" { table {

@@ -783,7 +783,7 @@ async fn the_lever_1_screens_show_the_north_star_seat_gaps_and_projections() {
 
         // North Star CSV: five years; the disaster years have no share.
         let csv = app
-            .get(&format!("/d/{DEMO}/goals/north-star.csv"), None)
+            .get(&format!("/d/{DEMO}/downloads/north-star.csv"), None)
             .await
             .body;
         let rows: Vec<Vec<&str>> = csv
@@ -798,12 +798,12 @@ async fn the_lever_1_screens_show_the_north_star_seat_gaps_and_projections() {
 
         // Seat gaps: 3 rated years × 3 bands × 12 areas, each traceable to its campuses.
         let csv = app
-            .get(&format!("/d/{DEMO}/goals/seat-gaps.csv"), None)
+            .get(&format!("/d/{DEMO}/downloads/seat-gaps.csv"), None)
             .await
             .body;
         assert_eq!(csv.lines().count(), 1 + 3 * 3 * 12, "{}", app.name);
         let wider = app
-            .get(&format!("/d/{DEMO}/goals/seat-gaps.csv?within=3"), None)
+            .get(&format!("/d/{DEMO}/downloads/seat-gaps.csv?within=3"), None)
             .await
             .body;
         let supply = |csv: &str| -> f64 {
@@ -846,7 +846,7 @@ async fn the_lever_1_screens_show_the_north_star_seat_gaps_and_projections() {
             "the fan chart has its band"
         );
         let csv = app
-            .get(&format!("/d/{DEMO}/projections.csv"), None)
+            .get(&format!("/d/{DEMO}/downloads/projections.csv"), None)
             .await
             .body;
         assert!(
@@ -887,7 +887,7 @@ async fn the_lever_1_screens_show_the_north_star_seat_gaps_and_projections() {
             .await;
         assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", app.name);
         let csv = app
-            .get(&format!("/d/{DEMO}/goals/north-star.csv"), None)
+            .get(&format!("/d/{DEMO}/downloads/north-star.csv"), None)
             .await
             .body;
         let first: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
@@ -1124,7 +1124,7 @@ async fn a_local_definition_of_great_applies_from_its_year() {
                 .collect()
         };
         let before = shares(
-            &app.get(&format!("/d/{DEMO}/goals/north-star.csv"), None)
+            &app.get(&format!("/d/{DEMO}/downloads/north-star.csv"), None)
                 .await
                 .body,
         );
@@ -1148,7 +1148,7 @@ async fn a_local_definition_of_great_applies_from_its_year() {
         );
 
         let after = shares(
-            &app.get(&format!("/d/{DEMO}/goals/north-star.csv"), None)
+            &app.get(&format!("/d/{DEMO}/downloads/north-star.csv"), None)
                 .await
                 .body,
         );

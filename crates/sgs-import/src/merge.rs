@@ -102,28 +102,11 @@ pub fn merge_batch(snapshot: &mut DistrictSnapshot, batch: ImportBatch) {
 mod tests {
     use super::*;
     use crate::FileKind;
-    use sgs_domain::{
-        Campus, CampusId, CampusStatus, CampusYear, DistrictId, Governance, Grade, SchoolYear,
-    };
+    use sgs_domain::{Campus, CampusId, CampusYear, DistrictId, Grade, SchoolYear};
 
     fn campus(id: &str, name: &str) -> Campus {
         let id = CampusId::parse(id).unwrap();
-        Campus {
-            district_id: id.district_id(),
-            id,
-            name: name.into(),
-            grade_low: None,
-            grade_high: None,
-            school_type: None,
-            governance: Governance::DistrictRun,
-            address: None,
-            latitude: None,
-            longitude: None,
-            programs: Vec::new(),
-            status: CampusStatus::Open,
-            predecessor_id: None,
-            planning_area_id: None,
-        }
+        Campus::new(id, name)
     }
 
     fn batch(kind: FileKind, data: DistrictSnapshot, years: Vec<SchoolYear>) -> ImportBatch {

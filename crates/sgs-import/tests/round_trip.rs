@@ -13,22 +13,7 @@ use sgs_import::{read_file, read_templates, write_templates, FileKind, ReadOptio
 
 fn campus(id: &str, name: &str) -> Campus {
     let id = CampusId::parse(id).unwrap();
-    Campus {
-        district_id: id.district_id(),
-        id,
-        name: name.to_string(),
-        grade_low: None,
-        grade_high: None,
-        school_type: None,
-        governance: Governance::DistrictRun,
-        address: None,
-        latitude: None,
-        longitude: None,
-        programs: Vec::new(),
-        status: CampusStatus::Open,
-        predecessor_id: None,
-        planning_area_id: None,
-    }
+    Campus::new(id, name)
 }
 
 fn square(x: f64, y: f64) -> serde_json::Value {

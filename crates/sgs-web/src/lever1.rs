@@ -165,7 +165,7 @@ fn north_star_section(
                 td { (y.rating_method) }
             } } }
         } }
-        p { a href={ "/d/" (district) "/goals/north-star.csv" } { (t("campus.download_csv")) } " · " a href={ "/d/" (district) "/goals/north-star.xlsx" } { (t("download.xlsx")) } }
+        p { a href={ "/d/" (district) "/downloads/north-star.csv" } { (t("campus.download_csv")) } " · " a href={ "/d/" (district) "/downloads/north-star.xlsx" } { (t("download.xlsx")) } }
         @if !groups.is_empty() {
             h2 { (t("lever1.by_group")) }
             div class="table-wrap" { table {
@@ -304,8 +304,8 @@ fn seat_gap_section(
             } }
         }
         p {
-            a href={ "/d/" (district) "/goals/seat-gaps.csv" @if let Some(w) = query.within { "?within=" (w) } } { (t("campus.download_csv")) }
-            " · " a href={ "/d/" (district) "/goals/seat-gaps.xlsx" @if let Some(w) = query.within { "?within=" (w) } } { (t("download.xlsx")) }
+            a href={ "/d/" (district) "/downloads/seat-gaps.csv" @if let Some(w) = query.within { "?within=" (w) } } { (t("campus.download_csv")) }
+            " · " a href={ "/d/" (district) "/downloads/seat-gaps.xlsx" @if let Some(w) = query.within { "?within=" (w) } } { (t("download.xlsx")) }
         }
     }
 }
@@ -687,82 +687,26 @@ async fn download(
     }
 }
 
-/// `GET /d/{district}/goals/north-star.csv`.
-pub async fn north_star_csv(
+/// `GET /d/{district}/downloads/{file}`: `north-star`, `seat-gaps` or `projections`, as
+/// `.csv` or `.xlsx` (seat gaps take the page's `within`).
+pub async fn download_file(
     State(state): State<AppState>,
-    Path(district): Path<String>,
-) -> PageResult {
-    download(
-        &state,
-        &district,
-        Table::NorthStar,
-        Format::Csv,
-        &GapQuery::default(),
-    )
-    .await
-}
-
-/// `GET /d/{district}/goals/north-star.xlsx`.
-pub async fn north_star_xlsx(
-    State(state): State<AppState>,
-    Path(district): Path<String>,
-) -> PageResult {
-    download(
-        &state,
-        &district,
-        Table::NorthStar,
-        Format::Xlsx,
-        &GapQuery::default(),
-    )
-    .await
-}
-
-/// `GET /d/{district}/goals/seat-gaps.csv`.
-pub async fn seat_gaps_csv(
-    State(state): State<AppState>,
-    Path(district): Path<String>,
+    Path((district, file)): Path<(String, String)>,
     Query(query): Query<GapQuery>,
 ) -> PageResult {
-    download(&state, &district, Table::SeatGaps, Format::Csv, &query).await
-}
-
-/// `GET /d/{district}/goals/seat-gaps.xlsx`.
-pub async fn seat_gaps_xlsx(
-    State(state): State<AppState>,
-    Path(district): Path<String>,
-    Query(query): Query<GapQuery>,
-) -> PageResult {
-    download(&state, &district, Table::SeatGaps, Format::Xlsx, &query).await
-}
-
-/// `GET /d/{district}/projections.csv`.
-pub async fn projections_csv(
-    State(state): State<AppState>,
-    Path(district): Path<String>,
-) -> PageResult {
-    download(
-        &state,
-        &district,
-        Table::Projections,
-        Format::Csv,
-        &GapQuery::default(),
-    )
-    .await
-}
-
-/// `GET /d/{district}/projections.xlsx`.
-pub async fn projections_xlsx(
-    State(state): State<AppState>,
-    Path(district): Path<String>,
-) -> PageResult {
-    download(
-        &state,
-        &district,
-        Table::Projections,
-        Format::Xlsx,
-        &GapQuery::default(),
-    )
-    .await
+    let (stem, extension) = file.rsplit_once('.').ok_or(AppError::NotFound)?;
+    let table = match stem {
+        "north-star" => Table::NorthStar,
+        "seat-gaps" => Table::SeatGaps,
+        "projections" => Table::Projections,
+        _ => return Err(AppError::NotFound),
+    };
+    let format = match extension {
+        "csv" => Format::Csv,
+        "xlsx" => Format::Xlsx,
+        _ => return Err(AppError::NotFound),
+    };
+    download(&state, &district, table, format, &query).await
 }
 
 /// The North Star as CSV: one row per year.
@@ -1007,7 +951,7 @@ pub async fn projections(
                         td { @if let Some((ratio, flag)) = r.utilization { (format!("{:.0}%", ratio * 100.0)) " " (flag_label(flag, lang)) } @else { "–" } }
                     } } }
                 } }
-                p { a href={ "/d/" (district) "/projections.csv" } { (t("campus.download_csv")) } " · " a href={ "/d/" (district) "/projections.xlsx" } { (t("download.xlsx")) } }
+                p { a href={ "/d/" (district) "/downloads/projections.csv" } { (t("campus.download_csv")) } " · " a href={ "/d/" (district) "/downloads/projections.xlsx" } { (t("download.xlsx")) } }
             }
         }
     };

@@ -100,14 +100,6 @@ pub fn router(state: AppState) -> Router {
         .route("/d/{district}/goals", get(lever1::goals))
         .route("/d/{district}/goals/goal", post(lever1::set_goal))
         .route("/d/{district}/goals/framework", post(lever1::set_framework))
-        .route(
-            "/d/{district}/goals/north-star.csv",
-            get(lever1::north_star_csv),
-        )
-        .route(
-            "/d/{district}/goals/seat-gaps.csv",
-            get(lever1::seat_gaps_csv),
-        )
         .route("/d/{district}/goals/areas/{area}", get(lever1::area_detail))
         .route("/d/{district}/plan", get(plan::show))
         .route("/d/{district}/plan.pdf", get(plan::pdf))
@@ -125,23 +117,8 @@ pub fn router(state: AppState) -> Router {
             "/d/{district}/scenarios/{id}/actions/{index}/delete",
             post(scenarios::remove_action),
         )
-        .route(
-            "/d/{district}/goals/north-star.xlsx",
-            get(lever1::north_star_xlsx),
-        )
-        .route(
-            "/d/{district}/goals/seat-gaps.xlsx",
-            get(lever1::seat_gaps_xlsx),
-        )
-        .route(
-            "/d/{district}/projections.xlsx",
-            get(lever1::projections_xlsx),
-        )
         .route("/d/{district}/projections", get(lever1::projections))
-        .route(
-            "/d/{district}/projections.csv",
-            get(lever1::projections_csv),
-        )
+        .route("/d/{district}/downloads/{file}", get(lever1::download_file))
         .route("/d/{district}/options", get(pages::options))
         .route("/d/{district}/finder", get(pages::finder))
         .route("/d/{district}/innovation", get(pages::innovation))

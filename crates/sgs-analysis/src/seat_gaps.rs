@@ -21,6 +21,8 @@ pub enum Attribution {
     /// The campus is within this many miles of the area's centre (access-aware; a campus can
     /// serve several areas).
     WithinMiles(f64),
+    /// The campus's attendance zone covers the area's centre (zones in the settings).
+    AttendanceZone,
 }
 
 /// One area, one grade band, one year.
@@ -79,6 +81,8 @@ pub struct SeatGapSettings {
     pub attribution: Attribution,
     /// How many areas to name as priorities.
     pub priority_areas: usize,
+    /// Attendance zones by campus, for [`Attribution::AttendanceZone`].
+    pub zones: BTreeMap<CampusId, serde_json::Value>,
 }
 
 impl Default for SeatGapSettings {
@@ -86,6 +90,7 @@ impl Default for SeatGapSettings {
         SeatGapSettings {
             attribution: Attribution::LocatedIn,
             priority_areas: 3,
+            zones: BTreeMap::new(),
         }
     }
 }
@@ -157,8 +162,8 @@ pub fn miles_between(a: (f64, f64), b: (f64, f64)) -> f64 {
     2.0 * 3958.8 * h.sqrt().asin()
 }
 
-fn serves(campus: &Campus, area: &PlanningArea, attribution: Attribution) -> bool {
-    match attribution {
+fn serves(campus: &Campus, area: &PlanningArea, settings: &SeatGapSettings) -> bool {
+    match settings.attribution {
         Attribution::LocatedIn => match &campus.planning_area_id {
             Some(id) => id == &area.id,
             None => match (campus.longitude, campus.latitude) {
@@ -172,6 +177,10 @@ fn serves(campus: &Campus, area: &PlanningArea, attribution: Attribution) -> boo
                 _ => false,
             }
         }
+        Attribution::AttendanceZone => match (settings.zones.get(&campus.id), area_centre(area)) {
+            (Some(zone), Some((lon, lat))) => geo::contains(zone, lon, lat),
+            _ => false,
+        },
     }
 }
 
@@ -206,7 +215,7 @@ pub fn seat_gaps(
         .map(|c| {
             let list = areas
                 .iter()
-                .filter(|a| serves(c, a, settings.attribution))
+                .filter(|a| serves(c, a, settings))
                 .map(|a| a.id.as_str())
                 .collect();
             (&c.id, list)
@@ -424,6 +433,7 @@ mod tests {
             &SeatGapSettings {
                 attribution: Attribution::LocatedIn,
                 priority_areas: 1,
+                ..Default::default()
             },
         );
         assert_eq!(report.years, vec![year]);
@@ -488,13 +498,28 @@ mod tests {
         // 0.12 degrees of longitude at latitude 29.05 is about 7.25 miles; 0.02 is about 1.21.
         assert!((miles_between((-98.47, 29.05), centre_b) - 7.25).abs() < 0.05);
         assert!((miles_between((-98.47, 29.05), centre_a) - 1.21).abs() < 0.05);
-        assert!(serves(&c, &areas[0], Attribution::LocatedIn));
-        assert!(!serves(&c, &areas[1], Attribution::LocatedIn));
-        assert!(serves(&c, &areas[0], Attribution::WithinMiles(1.5)));
-        assert!(!serves(&c, &areas[1], Attribution::WithinMiles(1.5)));
+        let by = |attribution| SeatGapSettings {
+            attribution,
+            ..Default::default()
+        };
+        assert!(serves(&c, &areas[0], &by(Attribution::LocatedIn)));
+        assert!(!serves(&c, &areas[1], &by(Attribution::LocatedIn)));
+        assert!(serves(&c, &areas[0], &by(Attribution::WithinMiles(1.5))));
+        assert!(!serves(&c, &areas[1], &by(Attribution::WithinMiles(1.5))));
         assert!(
-            serves(&c, &areas[1], Attribution::WithinMiles(8.0)),
+            serves(&c, &areas[1], &by(Attribution::WithinMiles(8.0))),
             "one campus, two areas"
+        );
+
+        // A zone drawn over area B's centre makes the campus serve B, and only B.
+        let mut zoned = by(Attribution::AttendanceZone);
+        zoned.zones.insert(c.id.clone(), square(-98.40));
+        assert!(serves(&c, &areas[1], &zoned));
+        assert!(!serves(&c, &areas[0], &zoned));
+        let other = Campus::new(CampusId::parse("999901102").unwrap(), "no zone");
+        assert!(
+            !serves(&other, &areas[1], &zoned),
+            "a campus without a zone serves no area"
         );
     }
 }

@@ -125,6 +125,10 @@ enum QsaCommand {
         /// (default: only the area the campus is in).
         #[arg(long)]
         within: Option<f64>,
+        /// Count a campus's seats for the areas its attendance zone covers (needs
+        /// attendance_zones.geojson imported).
+        #[arg(long, conflicts_with = "within")]
+        by_zone: bool,
         /// csv or json.
         #[arg(long, default_value = "csv")]
         format: OutputFormat,
@@ -308,10 +312,17 @@ async fn main() -> anyhow::Result<()> {
             QsaCommand::SeatGaps {
                 district,
                 within,
+                by_zone,
                 format,
             } => {
                 let data = sgs_web::lever1::load(&store, &district).await?;
-                let report = sgs_web::lever1::qsa(&data, &sgs_web::lever1::GapQuery { within });
+                let report = sgs_web::lever1::qsa(
+                    &data,
+                    &sgs_web::lever1::GapQuery {
+                        within,
+                        by: by_zone.then(|| "zone".to_string()),
+                    },
+                );
                 match format {
                     OutputFormat::Csv => print!("{}", sgs_web::lever1::seat_gap_table(&report)),
                     OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),

@@ -1,13 +1,15 @@
 //! The web app over the demo district, on SQLite and (with `TEST_POSTGRES_URL`) PostgreSQL:
 //! what each role may see and change, CSRF, rate limiting, languages, the API and the audit log.
 
+use std::collections::BTreeMap;
+
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use sgs_cli::{demo_accounts, load_demo, DEMO_PASSWORD};
-use sgs_domain::{DistrictId, Role};
+use sgs_domain::{DistrictId, Role, SchoolYear};
 use sgs_store::{BatchSource, ReplaceScope, Store};
 use tower::ServiceExt;
 
@@ -1170,5 +1172,91 @@ async fn a_local_definition_of_great_applies_from_its_year() {
             app.store.audit_log(DEMO, 1).await.unwrap()[0].action,
             "set_performance_framework"
         );
+    }
+}
+
+#[tokio::test]
+async fn seats_can_count_for_the_areas_an_attendance_zone_covers() {
+    for app in apps().await {
+        let supply_by_area = |csv: &str, year: &str| -> BTreeMap<String, f64> {
+            let mut totals = BTreeMap::new();
+            for line in csv.lines().skip(1).filter(|l| l.starts_with(year)) {
+                let cells: Vec<&str> = line.split(',').collect();
+                *totals.entry(cells[1].to_string()).or_insert(0.0) +=
+                    cells[4].parse::<f64>().unwrap();
+            }
+            totals
+        };
+        let url = format!("/d/{DEMO}/downloads/seat-gaps.csv?by=zone");
+        let none = supply_by_area(&app.get(&url, None).await.body, "2022-2023");
+        assert!(
+            none.values().all(|s| *s == 0.0),
+            "{}: without zones no seats count",
+            app.name
+        );
+
+        // Zone one quality campus to a neighborhood other than its own.
+        let snapshot = app.store.snapshot(DEMO).await.unwrap();
+        let year = SchoolYear::parse("2022-2023").unwrap();
+        let (campus, home) = snapshot
+            .campuses
+            .iter()
+            .find(|c| {
+                snapshot
+                    .campus_years
+                    .get(&(c.id.clone(), year))
+                    .is_some_and(|f| {
+                        matches!(f.rating, Some(sgs_domain::Rating::Letter('A' | 'B')))
+                    })
+            })
+            .map(|c| (c.id.clone(), c.planning_area_id.clone().unwrap()))
+            .unwrap();
+        let elsewhere = snapshot
+            .planning_areas
+            .iter()
+            .find(|a| a.id != home)
+            .unwrap();
+        let mut zones = sgs_domain::DistrictSnapshot::default();
+        zones
+            .attendance_zones
+            .insert(campus, elsewhere.geometry.clone());
+        let scope = ReplaceScope {
+            attendance_zones: true,
+            ..Default::default()
+        };
+        let source = BatchSource {
+            actor: "test",
+            kind: "attendance-zones",
+            file: "zones.geojson",
+            rows: 1,
+        };
+        app.store
+            .apply_batch(
+                &DistrictId::parse(DEMO).unwrap(),
+                None,
+                &scope,
+                &zones,
+                source,
+            )
+            .await
+            .unwrap();
+
+        let zoned = supply_by_area(&app.get(&url, None).await.body, "2022-2023");
+        assert!(
+            zoned[&elsewhere.id] > 0.0,
+            "{}: the zoned area gains the campus's seats",
+            app.name
+        );
+        assert_eq!(
+            zoned.values().filter(|s| **s > 0.0).count(),
+            1,
+            "{}: and only that area",
+            app.name
+        );
+        assert!(app
+            .get(&format!("/d/{DEMO}/goals?by=zone"), None)
+            .await
+            .body
+            .contains("<option value=\"zone\" selected>"));
     }
 }

@@ -103,5 +103,6 @@ pub fn generate() -> DistrictSnapshot {
         planning_areas,
         resident_counts: residents::resident_counts(&roster, &enrollment),
         grade_bands: None,
+        attendance_zones: Default::default(),
     }
 }

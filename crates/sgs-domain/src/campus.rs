@@ -323,6 +323,9 @@ pub struct DistrictSnapshot {
     /// The grade bands the district plans by; `None` when the district has not set any.
     #[serde(default)]
     pub grade_bands: Option<Vec<GradeBand>>,
+    /// Attendance zones by campus: GeoJSON `Polygon` or `MultiPolygon` geometry, lon/lat.
+    #[serde(default)]
+    pub attendance_zones: BTreeMap<CampusId, serde_json::Value>,
 }
 
 #[cfg(test)]

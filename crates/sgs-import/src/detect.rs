@@ -91,7 +91,9 @@ fn detect_geojson(value: &Value) -> Option<FileKind> {
             .iter()
             .any(|f| f.get("properties").and_then(|p| p.get(name)).is_some())
     };
-    if has("id") {
+    if has("campus_id") {
+        Some(FileKind::SgsAttendanceZones)
+    } else if has("id") {
         Some(FileKind::SgsPlanningAreas)
     } else if has("name") || features.len() == 1 {
         Some(FileKind::DistrictBoundary)

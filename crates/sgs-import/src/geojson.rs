@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use serde_json::Value;
-use sgs_domain::{DistrictId, DistrictSnapshot, PlanningArea};
+use sgs_domain::{CampusId, DistrictId, DistrictSnapshot, PlanningArea};
 
 use crate::table::file_name;
 use crate::{ImportError, Read, ReadOptions};
@@ -136,6 +136,67 @@ pub(crate) fn read_planning_areas(
         rows: data.planning_areas.len(),
         years: Default::default(),
     })
+}
+
+/// Reads `attendance_zones.geojson`: one feature per campus, its `campus_id` property naming a
+/// campus of `district`, its geometry the zone.
+pub(crate) fn read_attendance_zones(
+    path: &Path,
+    district: &DistrictId,
+    data: &mut DistrictSnapshot,
+) -> Result<Read, ImportError> {
+    let (file, value) = read_json(path)?;
+    for (index, feature) in features(&file, &value)?.into_iter().enumerate() {
+        let field = format!("features[{index}].properties.campus_id");
+        let raw = property(feature, "campus_id").unwrap_or_default();
+        let campus_id = CampusId::parse(&raw)
+            .ok()
+            .filter(|id| id.district_id() == *district)
+            .ok_or_else(|| {
+                ImportError::invalid(
+                    &file,
+                    None,
+                    &field,
+                    &raw,
+                    &format!("a 9-digit campus id of district {district}"),
+                )
+            })?;
+        let geometry = polygon(&file, index, feature)?;
+        if data
+            .attendance_zones
+            .insert(campus_id.clone(), geometry)
+            .is_some()
+        {
+            return Err(ImportError::invalid(
+                &file,
+                None,
+                &field,
+                campus_id.as_str(),
+                "each campus once",
+            )
+            .with_message(format!("campus {campus_id} has two zones")));
+        }
+    }
+    Ok(Read {
+        rows: data.attendance_zones.len(),
+        years: Default::default(),
+    })
+}
+
+/// Writes the attendance zones as a FeatureCollection with a `campus_id` property.
+pub(crate) fn write_attendance_zones(
+    zones: &std::collections::BTreeMap<CampusId, Value>,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    let features: Vec<Value> = zones
+        .iter()
+        .map(|(id, geometry)| {
+            serde_json::json!({"type": "Feature", "properties": {"campus_id": id.as_str()}, "geometry": geometry})
+        })
+        .collect();
+    let collection = serde_json::json!({"type": "FeatureCollection", "features": features});
+    serde_json::to_writer_pretty(&mut *out, &collection)?;
+    writeln!(out)
 }
 
 /// Words that do not tell districts apart.

@@ -49,6 +49,8 @@ pub enum FileKind {
     SgsResidents,
     /// SGS `planning_areas.geojson`: a FeatureCollection with `id` and `name` properties.
     SgsPlanningAreas,
+    /// SGS `attendance_zones.geojson`: a FeatureCollection with a `campus_id` property.
+    SgsAttendanceZones,
     /// SGS template `settings.csv`: the district's settings as `key,value` rows (grade bands).
     SgsSettings,
     /// TEA AskTED school directory (`tea_askted_directory_2019.csv`).
@@ -86,6 +88,8 @@ pub struct DataParts {
     pub residents: bool,
     /// The planning areas are replaced.
     pub planning_areas: bool,
+    /// The attendance zones are replaced.
+    pub attendance_zones: bool,
     /// The district boundary (and name) is replaced.
     pub boundary: bool,
     /// The district's settings (its grade bands) are replaced.
@@ -104,6 +108,7 @@ impl FileKind {
             FileKind::SgsGroups => "groups",
             FileKind::SgsResidents => "residents",
             FileKind::SgsPlanningAreas => "planning-areas",
+            FileKind::SgsAttendanceZones => "attendance-zones",
             FileKind::SgsSettings => "settings",
             FileKind::TeaDirectory => "tea-directory",
             FileKind::TeaEnrollment => "tea-enrollment",
@@ -122,7 +127,7 @@ impl FileKind {
     }
 
     /// Every kind, SGS templates first.
-    pub fn all() -> [FileKind; 14] {
+    pub fn all() -> [FileKind; 15] {
         [
             FileKind::SgsCampuses,
             FileKind::SgsEnrollment,
@@ -131,6 +136,7 @@ impl FileKind {
             FileKind::SgsGroups,
             FileKind::SgsResidents,
             FileKind::SgsPlanningAreas,
+            FileKind::SgsAttendanceZones,
             FileKind::SgsSettings,
             FileKind::TeaDirectory,
             FileKind::TeaEnrollment,
@@ -153,6 +159,7 @@ impl FileKind {
                 "SGS residents template: students living in each planning area"
             }
             FileKind::SgsPlanningAreas => "SGS planning areas GeoJSON (properties id, name)",
+            FileKind::SgsAttendanceZones => "SGS attendance zones GeoJSON (property campus_id)",
             FileKind::SgsSettings => "SGS district settings: grade bands",
             FileKind::TeaDirectory => "TEA AskTED school directory",
             FileKind::TeaEnrollment => "TEA campus enrollment by grade (several years)",
@@ -205,6 +212,10 @@ impl FileKind {
                 planning_areas: true,
                 ..none
             },
+            FileKind::SgsAttendanceZones => DataParts {
+                attendance_zones: true,
+                ..none
+            },
             FileKind::SgsSettings => DataParts {
                 settings: true,
                 ..none
@@ -230,6 +241,7 @@ impl FileKind {
             FileKind::SgsGroups => Some("groups.csv"),
             FileKind::SgsResidents => Some("residents.csv"),
             FileKind::SgsPlanningAreas => Some("planning_areas.geojson"),
+            FileKind::SgsAttendanceZones => Some("attendance_zones.geojson"),
             FileKind::SgsSettings => Some("settings.csv"),
             FileKind::DistrictBoundary => Some("boundary.geojson"),
             _ => None,
@@ -291,6 +303,7 @@ pub fn read_file(
         FileKind::SgsGroups => templates::read_groups(path, district, options, &mut data),
         FileKind::SgsResidents => templates::read_residents(path, options, &mut data),
         FileKind::SgsPlanningAreas => geojson::read_planning_areas(path, &mut data),
+        FileKind::SgsAttendanceZones => geojson::read_attendance_zones(path, district, &mut data),
         FileKind::SgsSettings => templates::read_settings(path, &mut data),
         FileKind::TeaDirectory => tea::read_directory(path, district, &mut data),
         FileKind::TeaEnrollment => tea::read_enrollment(path, district, &mut data),

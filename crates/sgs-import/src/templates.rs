@@ -745,6 +745,14 @@ pub fn write_templates(snapshot: &DistrictSnapshot, dir: &Path) -> io::Result<Ve
     out.flush()?;
     written.push(path);
 
+    if !snapshot.attendance_zones.is_empty() {
+        let path = dir.join("attendance_zones.geojson");
+        let mut out = io::BufWriter::new(fs::File::create(&path)?);
+        geojson::write_attendance_zones(&snapshot.attendance_zones, &mut out)?;
+        out.flush()?;
+        written.push(path);
+    }
+
     if let Some(boundary) = &snapshot.boundary {
         let path = dir.join("boundary.geojson");
         let mut out = io::BufWriter::new(fs::File::create(&path)?);

@@ -167,6 +167,7 @@ fn snapshot() -> DistrictSnapshot {
         ],
         resident_counts: residents,
         grade_bands: Some(GradeBand::parse_list("PK-2, 3-5, 6-8, 9-12").unwrap()),
+        attendance_zones: [(CampusId::parse("999901101").unwrap(), square(-98.5, 29.4))].into(),
     }
 }
 
@@ -267,6 +268,10 @@ fn each_template_reads_back_alone_and_is_detected() {
             }
             FileKind::SgsPlanningAreas => {
                 assert_eq!(batch.data.planning_areas, original.planning_areas);
+            }
+            FileKind::SgsAttendanceZones => {
+                assert_eq!(batch.data.attendance_zones, original.attendance_zones);
+                assert_eq!(batch.rows, 1);
             }
             FileKind::SgsSettings => {
                 assert_eq!(batch.data.grade_bands, original.grade_bands);

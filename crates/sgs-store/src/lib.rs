@@ -111,6 +111,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_performance_frameworks.sql"),
         postgres: include_str!("../migrations/postgres/0006_performance_frameworks.sql"),
     },
+    Migration {
+        version: 7,
+        name: "attendance_zones",
+        sqlite: include_str!("../migrations/sqlite/0007_attendance_zones.sql"),
+        postgres: include_str!("../migrations/postgres/0007_attendance_zones.sql"),
+    },
 ];
 
 /// A connection pool to the SGS database.

@@ -273,6 +273,29 @@ impl Store {
             .collect()
     }
 
+    /// A district's attendance zones by campus.
+    pub async fn attendance_zones(
+        &self,
+        district_id: &str,
+    ) -> Result<BTreeMap<CampusId, serde_json::Value>> {
+        let rows =
+            sqlx::query("SELECT campus_id, geometry FROM attendance_zones WHERE district_id = $1")
+                .bind(district_id)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|row| {
+                let id: String = row.get(0);
+                let geometry: String = row.get(1);
+                Ok((
+                    CampusId::parse(&id).map_err(|_| corrupt("campus id", &id))?,
+                    serde_json::from_str(&geometry)
+                        .map_err(|_| corrupt("zone geometry", &geometry))?,
+                ))
+            })
+            .collect()
+    }
+
     /// Everything held for a district, as one snapshot (what `sgs export` writes).
     pub async fn snapshot(&self, district_id: &str) -> Result<DistrictSnapshot> {
         let (name, boundary) = self
@@ -288,6 +311,7 @@ impl Store {
             planning_areas: self.planning_areas(district_id).await?,
             resident_counts: self.resident_counts(district_id).await?,
             grade_bands: self.stored_grade_bands(district_id).await?,
+            attendance_zones: self.attendance_zones(district_id).await?,
         })
     }
 }

@@ -34,6 +34,8 @@ pub struct ReplaceScope {
     pub residents: bool,
     /// Replace the planning areas.
     pub planning_areas: bool,
+    /// Replace the attendance zones.
+    pub attendance_zones: bool,
     /// Replace the district boundary.
     pub boundary: bool,
     /// Replace the district's settings (its grade bands) when the batch carries them.
@@ -54,6 +56,7 @@ impl ReplaceScope {
             groups: true,
             residents: true,
             planning_areas: true,
+            attendance_zones: true,
             boundary: true,
             settings: true,
             years,
@@ -474,6 +477,41 @@ async fn apply(
                 "student_group",
                 "students",
             ],
+            rows,
+        )
+        .await?;
+    }
+
+    if scope.attendance_zones {
+        sqlx::query("DELETE FROM attendance_zones WHERE district_id = $1")
+            .bind(district)
+            .execute(&mut *conn)
+            .await?;
+        let stored = stored_campus_ids(conn, district).await?;
+        if let Some(unknown) = snapshot
+            .attendance_zones
+            .keys()
+            .find(|id| !stored.contains(id.as_str()))
+        {
+            return Err(StoreError::Invalid(format!(
+                "attendance zone for campus {unknown}, which district {district} does not have: import its campuses first"
+            )));
+        }
+        let rows = snapshot
+            .attendance_zones
+            .iter()
+            .map(|(id, geometry)| {
+                vec![
+                    Value::from(id.as_str()),
+                    Value::from(district),
+                    Value::from(geometry.to_string()),
+                ]
+            })
+            .collect();
+        insert_rows(
+            conn,
+            "attendance_zones",
+            &["campus_id", "district_id", "geometry"],
             rows,
         )
         .await?;

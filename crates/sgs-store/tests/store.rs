@@ -127,6 +127,7 @@ async fn both_backends_have_the_same_tables_and_columns() {
         include_str!("../migrations/postgres/0004_scenarios.sql"),
         include_str!("../migrations/postgres/0005_plan_decisions.sql"),
         include_str!("../migrations/postgres/0006_performance_frameworks.sql"),
+        include_str!("../migrations/postgres/0007_attendance_zones.sql"),
     ));
     let sqlite_without_bookkeeping: Vec<_> = sqlite
         .iter()
@@ -597,5 +598,59 @@ async fn grade_bands_in_a_snapshot_apply_and_read_back() {
             h.name
         );
         assert_eq!(h.store.imports("999901").await.unwrap().len(), imports);
+    }
+}
+
+#[tokio::test]
+async fn attendance_zones_replace_and_read_back() {
+    for h in harnesses().await {
+        let scope = ReplaceScope::everything(vec![]);
+        let mut snapshot = small_snapshot();
+        let alamo = snapshot.campuses[0].id.clone();
+        let zone = json!({"type": "Polygon", "coordinates": [[[-99.0, 29.0], [-98.5, 29.0], [-98.5, 29.5], [-99.0, 29.0]]]});
+        snapshot
+            .attendance_zones
+            .insert(alamo.clone(), zone.clone());
+        h.store
+            .apply_batch(&district(), None, &scope, &snapshot, source("bundle"))
+            .await
+            .unwrap();
+        assert_eq!(
+            h.store.attendance_zones("999901").await.unwrap()[&alamo],
+            zone,
+            "{}",
+            h.name
+        );
+        assert_eq!(
+            h.store
+                .snapshot("999901")
+                .await
+                .unwrap()
+                .attendance_zones
+                .len(),
+            1
+        );
+
+        // A zone for a campus the district does not have is refused, and nothing changes.
+        let mut bad = DistrictSnapshot::default();
+        bad.attendance_zones
+            .insert(CampusId::parse("999901555").unwrap(), zone.clone());
+        let zones_only = ReplaceScope {
+            attendance_zones: true,
+            ..Default::default()
+        };
+        let err = h
+            .store
+            .apply_batch(
+                &district(),
+                None,
+                &zones_only,
+                &bad,
+                source("attendance-zones"),
+            )
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("999901555"), "{}: {err}", h.name);
+        assert_eq!(h.store.attendance_zones("999901").await.unwrap().len(), 1);
     }
 }

@@ -127,6 +127,7 @@ fn scope_for(batch: &ImportBatch) -> ReplaceScope {
         groups: parts.groups,
         residents: parts.residents,
         planning_areas: parts.planning_areas,
+        attendance_zones: parts.attendance_zones,
         boundary: parts.boundary,
         settings: parts.settings,
         years: batch.years.clone(),

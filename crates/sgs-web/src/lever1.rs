@@ -45,6 +45,8 @@ pub struct DistrictData {
     pub goal: Option<Goal>,
     /// The district's definition of great (TEA A–F unless the district set its own).
     pub framework: Framework,
+    /// Attendance zones by campus.
+    pub zones: BTreeMap<CampusId, serde_json::Value>,
 }
 
 /// Loads a district's data for the analyses.
@@ -70,6 +72,7 @@ pub async fn load(
             .await?
             .and_then(|json| serde_json::from_value(json).ok())
             .unwrap_or_default(),
+        zones: store.attendance_zones(district).await?,
     })
 }
 
@@ -78,16 +81,33 @@ pub async fn load(
 pub struct GapQuery {
     /// Miles within which a campus's seats count for an area; none means located in it.
     pub within: Option<f64>,
+    /// `zone`: a campus's seats count for the areas its attendance zone covers.
+    pub by: Option<String>,
 }
 
 impl GapQuery {
-    fn settings(&self) -> SeatGapSettings {
-        SeatGapSettings {
-            attribution: match self.within.filter(|m| *m > 0.0) {
+    fn settings(&self, zones: &BTreeMap<CampusId, serde_json::Value>) -> SeatGapSettings {
+        let attribution = if self.by.as_deref() == Some("zone") {
+            Attribution::AttendanceZone
+        } else {
+            match self.within.filter(|m| *m > 0.0) {
                 Some(miles) => Attribution::WithinMiles(miles.min(50.0)),
                 None => Attribution::LocatedIn,
-            },
+            }
+        };
+        SeatGapSettings {
+            attribution,
+            zones: zones.clone(),
             ..Default::default()
+        }
+    }
+
+    /// The query string that repeats these settings on links.
+    fn link(&self) -> String {
+        match (self.by.as_deref(), self.within) {
+            (Some("zone"), _) => "?by=zone".into(),
+            (_, Some(w)) => format!("?within={w}"),
+            _ => String::new(),
         }
     }
 }
@@ -101,7 +121,7 @@ pub fn qsa(data: &DistrictData, query: &GapQuery) -> SeatGapReport {
         &data.residents,
         &data.bands,
         &data.framework,
-        &query.settings(),
+        &query.settings(&data.zones),
     )
 }
 
@@ -270,6 +290,13 @@ fn seat_gap_section(
         h2 id="qsa" { (t("qsa.title")) " · " (latest) }
         p { (t("qsa.intro")) }
         form method="get" action={ "/d/" (district) "/goals" } class="filters" {
+            div {
+                label for="by" { (t("qsa.by")) }
+                select id="by" name="by" {
+                    option value="" { (t("qsa.by_location")) }
+                    option value="zone" selected[query.by.as_deref() == Some("zone")] disabled[data.zones.is_empty()] { (t("qsa.by_zone")) }
+                }
+            }
             div { label for="within" { (t("qsa.within")) } input id="within" name="within" type="number" min="0" max="50" step="0.5" inputmode="decimal" value=(query.within.map(|w| w.to_string()).unwrap_or_default()); }
             div { button type="submit" { (t("qsa.apply")) } }
         }
@@ -282,7 +309,7 @@ fn seat_gap_section(
         div class="table-wrap" { table {
             thead { tr { th scope="col" { (t("campuses.area")) } th scope="col" class="num" { (t("qsa.mean_rank")) } th scope="col" class="num" { (t("qsa.gap")) " " (latest) } th scope="col" { (t("qsa.priority")) } } }
             tbody { @for a in &report.areas { tr {
-                th scope="row" { a href={ "/d/" (district) "/goals/areas/" (a.area_id) @if let Some(w) = query.within { "?within=" (w) } } { (a.name) } }
+                th scope="row" { a href={ "/d/" (district) "/goals/areas/" (a.area_id) (query.link()) } { (a.name) } }
                 td class="num" { (format!("{:.2}", a.mean_rank)) }
                 td class="num" { (format_number(a.latest_gap.round())) }
                 td { @if a.priority { span class="priority" { (t("qsa.priority_yes")) } } }
@@ -304,8 +331,8 @@ fn seat_gap_section(
             } }
         }
         p {
-            a href={ "/d/" (district) "/downloads/seat-gaps.csv" @if let Some(w) = query.within { "?within=" (w) } } { (t("campus.download_csv")) }
-            " · " a href={ "/d/" (district) "/downloads/seat-gaps.xlsx" @if let Some(w) = query.within { "?within=" (w) } } { (t("download.xlsx")) }
+            a href={ "/d/" (district) "/downloads/seat-gaps.csv" (query.link()) } { (t("campus.download_csv")) }
+            " · " a href={ "/d/" (district) "/downloads/seat-gaps.xlsx" (query.link()) } { (t("download.xlsx")) }
         }
     }
 }

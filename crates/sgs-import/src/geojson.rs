@@ -158,7 +158,7 @@ pub(crate) fn read_attendance_zones(
                     None,
                     &field,
                     &raw,
-                    &format!("a 9-digit campus id of district {district}"),
+                    format!("a 9-digit campus id of district {district}"),
                 )
             })?;
         let geometry = polygon(&file, index, feature)?;

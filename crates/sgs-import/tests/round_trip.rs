@@ -191,6 +191,7 @@ fn templates_round_trip_as_a_whole() {
             "residents.csv",
             "settings.csv",
             "planning_areas.geojson",
+            "attendance_zones.geojson",
             "boundary.geojson"
         ]
     );

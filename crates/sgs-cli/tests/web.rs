@@ -1260,3 +1260,75 @@ async fn seats_can_count_for_the_areas_an_attendance_zone_covers() {
             .contains("<option value=\"zone\" selected>"));
     }
 }
+
+#[tokio::test]
+async fn kindergarten_is_projected_from_births_when_the_district_gives_them() {
+    for app in apps().await {
+        let page = app.get(&format!("/d/{DEMO}/projections"), None).await.body;
+        assert!(
+            page.contains("Kindergarten follows its own trend"),
+            "{}",
+            app.name
+        );
+        let likely = |body: &str| -> String {
+            body.split("2027-2028")
+                .nth(1)
+                .unwrap_or("")
+                .chars()
+                .take(200)
+                .collect()
+        };
+        let before = likely(&page);
+
+        // Births for the five-year-olds of 2018 to 2027: a falling series.
+        let mut births = sgs_domain::DistrictSnapshot::default();
+        births.births = (2013..=2022)
+            .map(|year| (year, 9_000 - 300 * u32::from(year - 2013)))
+            .collect();
+        let scope = ReplaceScope {
+            births: true,
+            ..Default::default()
+        };
+        let source = BatchSource {
+            actor: "test",
+            kind: "births",
+            file: "births.csv",
+            rows: 10,
+        };
+        app.store
+            .apply_batch(
+                &DistrictId::parse(DEMO).unwrap(),
+                None,
+                &scope,
+                &births,
+                source,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            app.store.births(DEMO).await.unwrap().len(),
+            10,
+            "{}",
+            app.name
+        );
+
+        let page = app.get(&format!("/d/{DEMO}/projections"), None).await.body;
+        assert!(page.contains("projected from births"), "{}", app.name);
+        assert_ne!(
+            likely(&page),
+            before,
+            "{}: the projection changes with births",
+            app.name
+        );
+        // Births that stop short of the horizon fall back to the trend.
+        let far = app
+            .get(&format!("/d/{DEMO}/projections?horizon=10"), None)
+            .await
+            .body;
+        assert!(
+            far.contains("Kindergarten follows its own trend"),
+            "{}",
+            app.name
+        );
+    }
+}

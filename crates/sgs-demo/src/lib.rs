@@ -104,5 +104,6 @@ pub fn generate() -> DistrictSnapshot {
         resident_counts: residents::resident_counts(&roster, &enrollment),
         grade_bands: None,
         attendance_zones: Default::default(),
+        births: Default::default(),
     }
 }

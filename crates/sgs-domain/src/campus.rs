@@ -326,6 +326,9 @@ pub struct DistrictSnapshot {
     /// Attendance zones by campus: GeoJSON `Polygon` or `MultiPolygon` geometry, lon/lat.
     #[serde(default)]
     pub attendance_zones: BTreeMap<CampusId, serde_json::Value>,
+    /// Births by calendar year in the district's area, for projecting kindergarten.
+    #[serde(default)]
+    pub births: BTreeMap<u16, u32>,
 }
 
 #[cfg(test)]

@@ -67,6 +67,8 @@ pub(crate) fn detect_header(headers: &[String]) -> Option<FileKind> {
         FileKind::SgsCapacity
     } else if has("campus_id") && has("group") {
         FileKind::SgsGroups
+    } else if has("birth_year") && has("births") {
+        FileKind::SgsBirths
     } else if has("key") && has("value") {
         FileKind::SgsSettings
     } else if has("campus_id")

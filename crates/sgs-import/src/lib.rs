@@ -51,6 +51,8 @@ pub enum FileKind {
     SgsPlanningAreas,
     /// SGS `attendance_zones.geojson`: a FeatureCollection with a `campus_id` property.
     SgsAttendanceZones,
+    /// SGS template `births.csv`: births per calendar year, for projecting kindergarten.
+    SgsBirths,
     /// SGS template `settings.csv`: the district's settings as `key,value` rows (grade bands).
     SgsSettings,
     /// TEA AskTED school directory (`tea_askted_directory_2019.csv`).
@@ -90,6 +92,8 @@ pub struct DataParts {
     pub planning_areas: bool,
     /// The attendance zones are replaced.
     pub attendance_zones: bool,
+    /// The births series is replaced.
+    pub births: bool,
     /// The district boundary (and name) is replaced.
     pub boundary: bool,
     /// The district's settings (its grade bands) are replaced.
@@ -109,6 +113,7 @@ impl FileKind {
             FileKind::SgsResidents => "residents",
             FileKind::SgsPlanningAreas => "planning-areas",
             FileKind::SgsAttendanceZones => "attendance-zones",
+            FileKind::SgsBirths => "births",
             FileKind::SgsSettings => "settings",
             FileKind::TeaDirectory => "tea-directory",
             FileKind::TeaEnrollment => "tea-enrollment",
@@ -127,7 +132,7 @@ impl FileKind {
     }
 
     /// Every kind, SGS templates first.
-    pub fn all() -> [FileKind; 15] {
+    pub fn all() -> [FileKind; 16] {
         [
             FileKind::SgsCampuses,
             FileKind::SgsEnrollment,
@@ -137,6 +142,7 @@ impl FileKind {
             FileKind::SgsResidents,
             FileKind::SgsPlanningAreas,
             FileKind::SgsAttendanceZones,
+            FileKind::SgsBirths,
             FileKind::SgsSettings,
             FileKind::TeaDirectory,
             FileKind::TeaEnrollment,
@@ -160,6 +166,7 @@ impl FileKind {
             }
             FileKind::SgsPlanningAreas => "SGS planning areas GeoJSON (properties id, name)",
             FileKind::SgsAttendanceZones => "SGS attendance zones GeoJSON (property campus_id)",
+            FileKind::SgsBirths => "SGS births template: births per calendar year",
             FileKind::SgsSettings => "SGS district settings: grade bands",
             FileKind::TeaDirectory => "TEA AskTED school directory",
             FileKind::TeaEnrollment => "TEA campus enrollment by grade (several years)",
@@ -216,6 +223,10 @@ impl FileKind {
                 attendance_zones: true,
                 ..none
             },
+            FileKind::SgsBirths => DataParts {
+                births: true,
+                ..none
+            },
             FileKind::SgsSettings => DataParts {
                 settings: true,
                 ..none
@@ -242,6 +253,7 @@ impl FileKind {
             FileKind::SgsResidents => Some("residents.csv"),
             FileKind::SgsPlanningAreas => Some("planning_areas.geojson"),
             FileKind::SgsAttendanceZones => Some("attendance_zones.geojson"),
+            FileKind::SgsBirths => Some("births.csv"),
             FileKind::SgsSettings => Some("settings.csv"),
             FileKind::DistrictBoundary => Some("boundary.geojson"),
             _ => None,
@@ -304,6 +316,7 @@ pub fn read_file(
         FileKind::SgsResidents => templates::read_residents(path, options, &mut data),
         FileKind::SgsPlanningAreas => geojson::read_planning_areas(path, &mut data),
         FileKind::SgsAttendanceZones => geojson::read_attendance_zones(path, district, &mut data),
+        FileKind::SgsBirths => templates::read_births(path, &mut data),
         FileKind::SgsSettings => templates::read_settings(path, &mut data),
         FileKind::TeaDirectory => tea::read_directory(path, district, &mut data),
         FileKind::TeaEnrollment => tea::read_enrollment(path, district, &mut data),

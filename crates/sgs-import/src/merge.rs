@@ -84,6 +84,9 @@ pub fn merge_batch(snapshot: &mut DistrictSnapshot, batch: ImportBatch) {
             .retain(|count| !years.contains(&count.school_year));
         snapshot.resident_counts.extend(data.resident_counts);
     }
+    if parts.births {
+        snapshot.births = data.births.clone();
+    }
     if parts.attendance_zones {
         snapshot.attendance_zones = data.attendance_zones.clone();
     }

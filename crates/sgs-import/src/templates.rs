@@ -68,6 +68,7 @@ const CAPACITY_COLUMNS: [&str; 3] = ["school_year", "campus_id", "capacity"];
 const GROUP_COLUMNS: [&str; 5] = ["school_year", "campus_id", "group", "count", "percent"];
 const RESIDENT_COLUMNS: [&str; 5] = ["school_year", "planning_area_id", "grade", "group", "count"];
 const SETTINGS_COLUMNS: [&str; 2] = ["key", "value"];
+const BIRTHS_COLUMNS: [&str; 2] = ["birth_year", "births"];
 
 /// The key of the grade-bands row in `settings.csv`.
 const GRADE_BANDS_KEY: &str = "grade_bands";
@@ -85,6 +86,7 @@ pub(crate) fn columns(kind: FileKind) -> &'static [&'static str] {
         FileKind::SgsGroups => &GROUP_COLUMNS,
         FileKind::SgsResidents => &RESIDENT_COLUMNS,
         FileKind::SgsSettings => &SETTINGS_COLUMNS,
+        FileKind::SgsBirths => &BIRTHS_COLUMNS,
         _ => &[],
     }
 }
@@ -628,6 +630,34 @@ pub(crate) fn read_settings(path: &Path, data: &mut DistrictSnapshot) -> Result<
     Ok(read)
 }
 
+/// Reads `births.csv`: one row per calendar year of birth, with the number of births.
+pub(crate) fn read_births(path: &Path, data: &mut DistrictSnapshot) -> Result<Read, ImportError> {
+    let mut table = Table::open(path, false)?;
+    check_columns(&table, &BIRTHS_COLUMNS, |_| false)?;
+    let header = BIRTHS_COLUMNS.join(",");
+    let year_col = table.require("birth_year", &header)?;
+    let births_col = table.require("births", &header)?;
+    let mut read = Read::default();
+    table.for_each(|row| {
+        let year = row
+            .raw(year_col)
+            .parse::<u16>()
+            .ok()
+            .filter(|y| (1900..=2100).contains(y))
+            .ok_or_else(|| row.error(year_col, "a calendar year such as 2017"))?;
+        let births = row
+            .raw(births_col)
+            .parse::<u32>()
+            .map_err(|_| row.error(births_col, "a whole number of births"))?;
+        if data.births.insert(year, births).is_some() {
+            return Err(duplicate(row, year_col, format!("birth year {year}")));
+        }
+        read.rows += 1;
+        Ok(())
+    })?;
+    Ok(read)
+}
+
 /// Writes a district's data as SGS templates in `dir`: campuses.csv, enrollment.csv,
 /// ratings.csv, capacity.csv, groups.csv, residents.csv, settings.csv when the district has set
 /// its grade bands, planning_areas.geojson and, when the district has one, boundary.geojson.
@@ -737,6 +767,15 @@ pub fn write_templates(snapshot: &DistrictSnapshot, dir: &Path) -> io::Result<Ve
             GradeBand::list_to_string(bands),
         ];
         csv_file("settings.csv", &SETTINGS_COLUMNS, vec![row])?;
+    }
+
+    if !snapshot.births.is_empty() {
+        let rows = snapshot
+            .births
+            .iter()
+            .map(|(year, births)| vec![year.to_string(), births.to_string()])
+            .collect();
+        csv_file("births.csv", &BIRTHS_COLUMNS, rows)?;
     }
 
     let path = dir.join("planning_areas.geojson");

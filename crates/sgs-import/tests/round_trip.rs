@@ -168,6 +168,7 @@ fn snapshot() -> DistrictSnapshot {
         resident_counts: residents,
         grade_bands: Some(GradeBand::parse_list("PK-2, 3-5, 6-8, 9-12").unwrap()),
         attendance_zones: [(CampusId::parse("999901101").unwrap(), square(-98.5, 29.4))].into(),
+        births: [(2016, 3395), (2017, 3302)].into(),
     }
 }
 
@@ -190,6 +191,7 @@ fn templates_round_trip_as_a_whole() {
             "groups.csv",
             "residents.csv",
             "settings.csv",
+            "births.csv",
             "planning_areas.geojson",
             "attendance_zones.geojson",
             "boundary.geojson"
@@ -269,6 +271,10 @@ fn each_template_reads_back_alone_and_is_detected() {
             }
             FileKind::SgsPlanningAreas => {
                 assert_eq!(batch.data.planning_areas, original.planning_areas);
+            }
+            FileKind::SgsBirths => {
+                assert_eq!(batch.data.births, original.births);
+                assert_eq!(batch.rows, 2);
             }
             FileKind::SgsAttendanceZones => {
                 assert_eq!(batch.data.attendance_zones, original.attendance_zones);

@@ -117,6 +117,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_attendance_zones.sql"),
         postgres: include_str!("../migrations/postgres/0007_attendance_zones.sql"),
     },
+    Migration {
+        version: 8,
+        name: "births",
+        sqlite: include_str!("../migrations/sqlite/0008_births.sql"),
+        postgres: include_str!("../migrations/postgres/0008_births.sql"),
+    },
 ];
 
 /// A connection pool to the SGS database.

@@ -273,6 +273,23 @@ impl Store {
             .collect()
     }
 
+    /// A district's births by calendar year.
+    pub async fn births(&self, district_id: &str) -> Result<BTreeMap<u16, u32>> {
+        let rows = sqlx::query("SELECT birth_year, births FROM births WHERE district_id = $1")
+            .bind(district_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let (year, births): (i64, i64) = (row.get(0), row.get(1));
+                Ok((
+                    u16::try_from(year).map_err(|_| corrupt("birth year", &year.to_string()))?,
+                    u32::try_from(births).map_err(|_| corrupt("births", &births.to_string()))?,
+                ))
+            })
+            .collect()
+    }
+
     /// A district's attendance zones by campus.
     pub async fn attendance_zones(
         &self,
@@ -312,6 +329,7 @@ impl Store {
             resident_counts: self.resident_counts(district_id).await?,
             grade_bands: self.stored_grade_bands(district_id).await?,
             attendance_zones: self.attendance_zones(district_id).await?,
+            births: self.births(district_id).await?,
         })
     }
 }

@@ -36,6 +36,8 @@ pub struct ReplaceScope {
     pub planning_areas: bool,
     /// Replace the attendance zones.
     pub attendance_zones: bool,
+    /// Replace the births series.
+    pub births: bool,
     /// Replace the district boundary.
     pub boundary: bool,
     /// Replace the district's settings (its grade bands) when the batch carries them.
@@ -57,6 +59,7 @@ impl ReplaceScope {
             residents: true,
             planning_areas: true,
             attendance_zones: true,
+            births: true,
             boundary: true,
             settings: true,
             years,
@@ -477,6 +480,31 @@ async fn apply(
                 "student_group",
                 "students",
             ],
+            rows,
+        )
+        .await?;
+    }
+
+    if scope.births {
+        sqlx::query("DELETE FROM births WHERE district_id = $1")
+            .bind(district)
+            .execute(&mut *conn)
+            .await?;
+        let rows = snapshot
+            .births
+            .iter()
+            .map(|(year, births)| {
+                vec![
+                    Value::from(district),
+                    Value::from(i64::from(*year)),
+                    Value::from(i64::from(*births)),
+                ]
+            })
+            .collect();
+        insert_rows(
+            conn,
+            "births",
+            &["district_id", "birth_year", "births"],
             rows,
         )
         .await?;

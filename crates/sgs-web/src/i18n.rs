@@ -200,6 +200,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("projection.title", "Enrollment projections", "Proyecciones de inscripción"),
     ("projection.missing", "Projections need at least three consecutive years of enrollment.", "Las proyecciones necesitan al menos tres años consecutivos de inscripción."),
     ("projection.intro", "Cohort survival: each grade moves up by its average progression ratio over the chosen past transitions; kindergarten follows its trend, and early education and pre-kindergarten follow theirs. The band uses the lowest and highest observed ratios.", "Supervivencia de cohortes: cada grado avanza según su razón de progresión promedio en las transiciones pasadas elegidas; kínder sigue su tendencia, y educación temprana y prekínder siguen las suyas. La banda usa las razones más bajas y más altas observadas."),
+    ("projection.from_births", "Kindergarten is projected from births five years earlier (births.csv).", "Kínder se proyecta a partir de los nacimientos cinco años antes (births.csv)."),
+    ("projection.from_trend", "Kindergarten follows its own trend; import births.csv to project it from births.", "Kínder sigue su propia tendencia; importe births.csv para proyectarlo a partir de los nacimientos."),
     ("projection.horizon", "Years ahead", "Años hacia adelante"),
     ("projection.transitions", "Past transitions averaged", "Transiciones pasadas promediadas"),
     ("projection.average", "Average of the ratios", "Promedio de las razones"),

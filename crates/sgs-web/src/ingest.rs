@@ -128,6 +128,7 @@ fn scope_for(batch: &ImportBatch) -> ReplaceScope {
         residents: parts.residents,
         planning_areas: parts.planning_areas,
         attendance_zones: parts.attendance_zones,
+        births: parts.births,
         boundary: parts.boundary,
         settings: parts.settings,
         years: batch.years.clone(),

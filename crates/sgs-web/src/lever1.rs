@@ -47,6 +47,8 @@ pub struct DistrictData {
     pub framework: Framework,
     /// Attendance zones by campus.
     pub zones: BTreeMap<CampusId, serde_json::Value>,
+    /// Births by calendar year, for the district's kindergarten projection.
+    pub births: BTreeMap<u16, f64>,
 }
 
 /// Loads a district's data for the analyses.
@@ -73,6 +75,12 @@ pub async fn load(
             .and_then(|json| serde_json::from_value(json).ok())
             .unwrap_or_default(),
         zones: store.attendance_zones(district).await?,
+        births: store
+            .births(district)
+            .await?
+            .into_iter()
+            .map(|(year, births)| (year, f64::from(births)))
+            .collect(),
     })
 }
 
@@ -917,7 +925,13 @@ pub async fn projections(
     let body = match Series::from_campus_years(&data.years, None).filter(|s| s.years.len() >= 3) {
         None => html! { p { (t("projection.missing")) } },
         Some(series) => {
-            let projected = forecast(&series, &settings, None);
+            // Kindergarten from births when the district has given them and they reach far
+            // enough; otherwise from its own trend.
+            let births = (!data.births.is_empty()).then_some(&data.births);
+            let from_births = births.is_some_and(|b| {
+                sgs_analysis::projection::entry_from_births(&series, b, settings.horizon).is_some()
+            });
+            let projected = forecast(&series, &settings, births);
             let history = series.totals();
             let labels: Vec<String> = series
                 .years
@@ -955,6 +969,7 @@ pub async fn projections(
             html! {
                 p { (t("projection.intro")) }
                 (controls)
+                p id="entry-source" { @if from_births { (t("projection.from_births")) } @else { (t("projection.from_trend")) } }
                 (series_chart(t("projection.title"), &labels, &lines, Some((&low, &high)), ""))
                 p { (t("projection.backtest")) ": " (percent(mape)) }
                 div class="table-wrap" { table {

@@ -1281,10 +1281,12 @@ async fn kindergarten_is_projected_from_births_when_the_district_gives_them() {
         let before = likely(&page);
 
         // Births for the five-year-olds of 2018 to 2027: a falling series.
-        let mut births = sgs_domain::DistrictSnapshot::default();
-        births.births = (2013..=2022)
-            .map(|year| (year, 9_000 - 300 * u32::from(year - 2013)))
-            .collect();
+        let births = sgs_domain::DistrictSnapshot {
+            births: (2013..=2022)
+                .map(|year| (year, 9_000 - 300 * u32::from(year - 2013)))
+                .collect(),
+            ..Default::default()
+        };
         let scope = ReplaceScope {
             births: true,
             ..Default::default()

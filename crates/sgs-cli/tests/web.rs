@@ -980,6 +980,27 @@ async fn analysts_build_scenarios_that_staff_can_read() {
             .await;
         assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 
+        let csv = app
+            .get(&format!("{path}/comparison.csv"), Some(&analyst))
+            .await;
+        assert_eq!(csv.status, StatusCode::OK, "{}", app.name);
+        let rows: Vec<&str> = csv.body.lines().collect();
+        assert!(rows[1].starts_with("quality_percent,,,"), "{}", csv.body);
+        assert!(rows.iter().filter(|r| r.starts_with("seat_gap,")).count() >= 3 * 12);
+        let family_csv = app
+            .get(&format!("{path}/comparison.csv"), Some(&family))
+            .await;
+        assert_eq!(
+            family_csv.status,
+            StatusCode::FORBIDDEN,
+            "{}: drafts are staff-only",
+            app.name
+        );
+        let xlsx = app
+            .get(&format!("{path}/comparison.xlsx"), Some(&analyst))
+            .await;
+        assert!(xlsx.body.starts_with("PK"));
+
         let page = app.get(&path, Some(&analyst)).await.body;
         assert!(
             page.contains("Seat gaps that change") && !page.contains("No seat gap changes."),

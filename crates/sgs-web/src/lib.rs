@@ -110,6 +110,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/d/{district}/scenarios/{id}", get(scenarios::show))
         .route(
+            "/d/{district}/scenarios/{id}/{file}",
+            get(scenarios::comparison),
+        )
+        .route(
             "/d/{district}/scenarios/{id}/actions",
             post(scenarios::add_action),
         )

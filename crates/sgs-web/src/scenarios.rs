@@ -82,6 +82,48 @@ pub async fn list(
     Ok(page(&viewer, Some(&ctx), t("scenario.title"), body).into_response())
 }
 
+/// `GET /d/{district}/scenarios/{id}/comparison.csv` (or `.xlsx`): the scenario beside the
+/// baseline, one row per planning area and grade band, then the North Star and displacement.
+pub async fn comparison(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((district, id, file)): Path<(String, i64, String)>,
+) -> PageResult {
+    viewer.require(&district, Role::can_view_staff_pages)?;
+    let stored = state
+        .store
+        .scenario(&district, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let scenario = stored_scenario(&stored)?;
+    let data = load(&state.store, &district).await?;
+    let result = evaluate(&data, &scenario).ok_or(AppError::NotFound)?;
+    let mut out = String::from("measure,planning_area_id,grade_band,baseline,scenario\n");
+    let opt = |v: Option<f64>| v.map(|v| format!("{v:.3}")).unwrap_or_default();
+    out.push_str(&format!(
+        "quality_percent,,,{},{}\n",
+        opt(result.north_star.0),
+        opt(result.north_star.1)
+    ));
+    out.push_str(&format!("students_displaced,,,0,{}\n", result.displaced));
+    out.push_str(&format!("students_unplaced,,,0,{}\n", result.unplaced));
+    for g in &result.gaps {
+        out.push_str(&format!(
+            "seat_gap,{},{},{:.1},{:.1}\n",
+            crate::pages::csv_field(&g.area_id),
+            g.band,
+            g.baseline_gap,
+            g.scenario_gap
+        ));
+    }
+    let stem = format!("scenario-{id}-{district}");
+    match file.as_str() {
+        "comparison.csv" => Ok(crate::pages::csv_response(&format!("{stem}.csv"), out)),
+        "comparison.xlsx" => crate::xlsx::response(&stem, &out),
+        _ => Err(AppError::NotFound),
+    }
+}
+
 /// The create form.
 #[derive(Deserialize)]
 pub struct CreateForm {
@@ -252,6 +294,10 @@ pub async fn show(
                         tr { th scope="row" { (t("scenario.displaced")) } td class="num" { "0" } td class="num" { (r.displaced) } }
                         tr { th scope="row" { (t("scenario.unplaced")) } td class="num" { "0" } td class="num" { (r.unplaced) } }
                     }
+                }
+                p {
+                    a href={ "/d/" (district) "/scenarios/" (id) "/comparison.csv" } { (t("campus.download_csv")) }
+                    " · " a href={ "/d/" (district) "/scenarios/" (id) "/comparison.xlsx" } { (t("download.xlsx")) }
                 }
                 @if !r.skipped.is_empty() {
                     p class="error" role="alert" { (t("scenario.skipped")) ": " (r.skipped.join("; ")) }

@@ -1355,3 +1355,73 @@ async fn kindergarten_is_projected_from_births_when_the_district_gives_them() {
         );
     }
 }
+
+#[tokio::test]
+async fn editors_replace_the_school_action_policy() {
+    for app in apps().await {
+        let path = format!("/d/{DEMO}/plan/policy");
+        let analyst = app.login(email(Role::Analyst)).await;
+        let plan = app
+            .get(&format!("/d/{DEMO}/plan"), Some(&analyst))
+            .await
+            .body;
+        assert!(
+            plan.contains("The school-action policy") && plan.contains("TEC 39A.111"),
+            "{}: the default policy",
+            app.name
+        );
+
+        let csrf = app.csrf(&analyst).await;
+        let bad = app
+            .post_form(
+                &path,
+                Some(&analyst),
+                &format!("csrf={csrf}&rules=%5B%7B%22action%22%3A"),
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", app.name);
+        assert!(bad.body.contains("line 1, column"), "{}", bad.body);
+
+        let rules = json!([{"action": "replicate_expand", "all": [{"when": "tier", "tier": "Quality"}], "reason": "Grow every quality school."}]);
+        let form = format!("csrf={csrf}&rules={}", urlencode(&rules.to_string()));
+        let reviewer = app.login(email(Role::Reviewer)).await;
+        assert_eq!(
+            app.post_form(&path, Some(&reviewer), &form).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let ok = app.post_form(&path, Some(&analyst), &form).await;
+        assert_eq!(
+            ok.status,
+            StatusCode::SEE_OTHER,
+            "{}: {}",
+            app.name,
+            ok.body
+        );
+
+        let plan = app
+            .get(&format!("/d/{DEMO}/plan"), Some(&analyst))
+            .await
+            .body;
+        assert!(plan.contains("Grow every quality school."), "{}", app.name);
+        assert!(
+            !plan.contains("TEC 39A.111"),
+            "{}: the old rules are gone",
+            app.name
+        );
+        assert_eq!(
+            app.store.audit_log(DEMO, 1).await.unwrap()[0].action,
+            "set_action_policy"
+        );
+    }
+}
+
+/// Percent-encodes a form value.
+fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

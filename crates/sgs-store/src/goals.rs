@@ -111,4 +111,48 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+
+    /// The district's school-action policy rules, as JSON, if it has replaced the default.
+    pub async fn action_policy(&self, district_id: &str) -> Result<Option<serde_json::Value>> {
+        let row = sqlx::query("SELECT rules FROM action_policies WHERE district_id = $1")
+            .bind(district_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| {
+            let text: String = row.get(0);
+            serde_json::from_str(&text).map_err(|_| StoreError::Corrupt(format!("policy {text:?}")))
+        })
+        .transpose()
+    }
+
+    /// Replaces the school-action policy, recording before and after.
+    pub async fn set_action_policy(
+        &self,
+        district_id: &str,
+        rules: &serde_json::Value,
+        actor: &str,
+    ) -> Result<()> {
+        let before = self.action_policy(district_id).await?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO action_policies (district_id, rules) VALUES ($1, $2) \
+             ON CONFLICT (district_id) DO UPDATE SET rules = excluded.rules",
+        )
+        .bind(district_id)
+        .bind(rules.to_string())
+        .execute(&mut *tx)
+        .await?;
+        audit::insert_audit(
+            &mut tx,
+            Some(district_id),
+            actor,
+            "set_action_policy",
+            &format!("district:{district_id}"),
+            before,
+            Some(rules.clone()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }

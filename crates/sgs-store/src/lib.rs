@@ -123,6 +123,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_births.sql"),
         postgres: include_str!("../migrations/postgres/0008_births.sql"),
     },
+    Migration {
+        version: 9,
+        name: "action_policies",
+        sqlite: include_str!("../migrations/sqlite/0009_action_policies.sql"),
+        postgres: include_str!("../migrations/postgres/0009_action_policies.sql"),
+    },
 ];
 
 /// A connection pool to the SGS database.

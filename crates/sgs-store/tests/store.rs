@@ -129,6 +129,7 @@ async fn both_backends_have_the_same_tables_and_columns() {
         include_str!("../migrations/postgres/0006_performance_frameworks.sql"),
         include_str!("../migrations/postgres/0007_attendance_zones.sql"),
         include_str!("../migrations/postgres/0008_births.sql"),
+        include_str!("../migrations/postgres/0009_action_policies.sql"),
     ));
     let sqlite_without_bookkeeping: Vec<_> = sqlite
         .iter()

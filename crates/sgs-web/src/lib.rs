@@ -104,6 +104,7 @@ pub fn router(state: AppState) -> Router {
         .route("/d/{district}/plan", get(plan::show))
         .route("/d/{district}/plan.pdf", get(plan::pdf))
         .route("/d/{district}/plan/decisions", post(plan::record))
+        .route("/d/{district}/plan/policy", post(plan::set_policy))
         .route(
             "/d/{district}/scenarios",
             get(scenarios::list).post(scenarios::create),

@@ -10,7 +10,9 @@ use axum::Form;
 use maud::html;
 use serde::Deserialize;
 use sgs_analysis::north_star;
-use sgs_analysis::portfolio::{candidates, default_policy, ActionKind, CampusFacts};
+use sgs_analysis::portfolio::{
+    candidates, default_policy, ActionKind, CampusFacts, Condition, Rule,
+};
 use sgs_analysis::triggers::{triggers, Intervention};
 use sgs_domain::summary::Tier;
 use sgs_domain::{CampusId, CampusStatus, Role, SchoolYear};
@@ -124,7 +126,8 @@ async fn plan_body(
     let decisions = state.store.decisions(&district).await?;
     let lang = viewer.lang;
     let t = |k| lang.t(k);
-    let policy = default_policy();
+    let policy = district_policy(state, &district).await?;
+    let policy_json = serde_json::to_string_pretty(&policy).unwrap_or_default();
     let facts = campus_facts(&data);
     let names: BTreeMap<&CampusId, &str> = data
         .campuses
@@ -212,6 +215,28 @@ async fn plan_body(
                         td { (d.owner) }
                         td { (d.decided_by) " · " (format_time(d.decided_at)) }
                     } } }
+                }
+            }
+        }
+        section aria-labelledby="policy" {
+            h2 id="policy" { (t("plan.policy")) }
+            p { (t("plan.policy_intro")) }
+            table {
+                thead { tr { th scope="col" { (t("plan.action")) } th scope="col" { (t("plan.when")) } th scope="col" { (t("plan.rationale")) } } }
+                tbody { @for rule in &policy { tr {
+                    th scope="row" { (action_label(rule.action, lang)) }
+                    td { (rule.all.iter().map(describe_condition).collect::<Vec<_>>().join(" · ")) }
+                    td { (rule.reason) }
+                } } }
+            }
+            @if editor {
+                details {
+                    summary { (t("plan.edit_policy")) }
+                    form method="post" action={ "/d/" (district) "/plan/policy" } {
+                        input type="hidden" name="csrf" value=(viewer.csrf());
+                        p { label for="rules" { (t("plan.policy_json")) } textarea id="rules" name="rules" rows="16" cols="80" spellcheck="false" { (policy_json) } }
+                        p { button type="submit" { (t("campus.save")) } }
+                    }
                 }
             }
         }
@@ -312,6 +337,77 @@ pub async fn pdf(
                 .into_response())
         }
     }
+}
+
+/// The district's policy, or the default when it has not replaced it.
+async fn district_policy(state: &AppState, district: &str) -> Result<Vec<Rule>, AppError> {
+    Ok(state
+        .store
+        .action_policy(district)
+        .await?
+        .and_then(|json| serde_json::from_value(json).ok())
+        .unwrap_or_else(default_policy))
+}
+
+/// A condition in words (codes as the policy JSON writes them).
+fn describe_condition(condition: &Condition) -> String {
+    match condition {
+        Condition::Tier { tier } => format!("tier = {}", tier.code()),
+        Condition::Intervention { intervention } => format!("intervention = {intervention:?}"),
+        Condition::UtilizationBelow { ratio } => format!("utilization < {:.0}%", ratio * 100.0),
+        Condition::UtilizationAtLeast { ratio } => format!("utilization ≥ {:.0}%", ratio * 100.0),
+        Condition::InPriorityArea => "in a priority area".into(),
+        Condition::DecliningBy { percent } => format!("enrollment down ≥ {percent:.0}%"),
+    }
+}
+
+/// The policy form.
+#[derive(Deserialize)]
+pub struct PolicyForm {
+    csrf: Option<String>,
+    rules: String,
+}
+
+/// `POST /d/{district}/plan/policy`: replaces the school-action policy with the rules given as
+/// JSON; errors name the line and column.
+pub async fn set_policy(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+    Form(form): Form<PolicyForm>,
+) -> PageResult {
+    let user = viewer.require(&district, Role::can_edit_data)?;
+    viewer.check_csrf(form.csrf.as_deref())?;
+    let rules: Vec<Rule> = serde_json::from_str(&form.rules).map_err(|e| {
+        AppError::BadRequest(format!(
+            "policy rules: line {}, column {}: {e}: expected a list of rules like the ones shown",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    if rules.is_empty() {
+        return Err(AppError::BadRequest(
+            "policy rules: expected at least one rule".into(),
+        ));
+    }
+    if let Some((i, _)) = rules
+        .iter()
+        .enumerate()
+        .find(|(_, r)| r.reason.trim().is_empty())
+    {
+        return Err(AppError::BadRequest(format!(
+            "policy rules: rule {}: field reason: expected the reason in words",
+            i + 1
+        )));
+    }
+    let json = serde_json::to_value(&rules).map_err(|e| AppError::BadRequest(e.to_string()))?;
+
+    state
+        .store
+        .set_action_policy(&district, &json, &user.email)
+        .await?;
+
+    Ok(Redirect::to(&format!("/d/{district}/plan")).into_response())
 }
 
 /// The decision form.

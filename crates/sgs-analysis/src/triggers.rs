@@ -37,6 +37,10 @@ pub struct TriggerStatus {
     /// Partner-managed campuses may hold an SB 1882 exemption from these interventions for two
     /// years from the partnership's start.
     pub partnership_exemption_possible: bool,
+    /// The exemption window, first and last school year, when the partnership's start is known:
+    /// a partner-managed restart (a campus with a predecessor) starts in its first year on
+    /// record.
+    pub exemption_window: Option<(SchoolYear, SchoolYear)>,
 }
 
 /// Every campus's trigger status, campuses with the longest chains first.
@@ -70,6 +74,7 @@ pub fn triggers(
                 intervention,
                 partnership_exemption_possible: campus.governance == Governance::PartnerManaged
                     && intervention != Intervention::None,
+                exemption_window: exemption_window(campus, campus_years),
             }
         })
         .collect();
@@ -79,6 +84,24 @@ pub fn triggers(
             .then(a.campus_id.cmp(&b.campus_id))
     });
     statuses
+}
+
+/// SB 1882's two-year window for a partner-managed restart: from its first year on record.
+fn exemption_window(
+    campus: &Campus,
+    campus_years: &BTreeMap<(CampusId, SchoolYear), CampusYear>,
+) -> Option<(SchoolYear, SchoolYear)> {
+    if campus.governance != Governance::PartnerManaged || campus.predecessor_id.is_none() {
+        return None;
+    }
+    let start = campus_years
+        .range(
+            (campus.id.clone(), SchoolYear::starting(0))
+                ..=(campus.id.clone(), SchoolYear::starting(u16::MAX - 1)),
+        )
+        .map(|((_, year), _)| *year)
+        .next()?;
+    Some((start, start.next()))
 }
 
 /// The trailing run of unacceptable years among letter-rated years (Not Rated years are simply
@@ -164,6 +187,21 @@ mod tests {
         assert_eq!(status.consecutive_unacceptable, 5);
         assert_eq!(status.intervention, Intervention::ClosureOrBoardOfManagers);
         assert!(status.partnership_exemption_possible);
+        assert_eq!(
+            status.exemption_window, None,
+            "no predecessor: the start is unknown"
+        );
+
+        // As a restart of another campus, the partnership starts in its first year on record.
+        let restart = Campus {
+            predecessor_id: Some(CampusId::parse("999901100").unwrap()),
+            ..campus.clone()
+        };
+        let window = triggers(std::slice::from_ref(&restart), &data)[0].exemption_window;
+        assert_eq!(
+            window,
+            Some((SchoolYear::starting(2014), SchoolYear::starting(2015)))
+        );
 
         data.insert(
             (campus.id.clone(), SchoolYear::starting(2020)),

@@ -228,6 +228,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("triggers.intervention", "Required", "Requerido"),
     ("triggers.closure", "Closure or board of managers (TEC 39A.111)", "Cierre o junta de administradores (TEC 39A.111)"),
     ("triggers.turnaround", "Campus turnaround plan (TEC 39A.101)", "Plan de transformación (TEC 39A.101)"),
+    ("triggers.window", "SB 1882 exemption window", "Ventana de exención SB 1882"),
     ("triggers.exemption", "partner-managed: SB 1882 exemption may apply", "administrada por socio: puede aplicar la exención SB 1882"),
     ("scenario.title", "What-if scenarios", "Escenarios hipotéticos"),
     ("scenario.intro", "A scenario is a set of proposed school actions. SGS applies them to the latest rated year and compares the North Star, seat gaps, utilization and displaced students with the baseline.", "Un escenario es un conjunto de acciones escolares propuestas. SGS las aplica al último año calificado y compara la Estrella del Norte, las brechas, el uso y los estudiantes desplazados con la línea base."),

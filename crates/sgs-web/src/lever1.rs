@@ -1054,7 +1054,7 @@ pub fn trigger_list(data: &DistrictData, district: &str, lang: Lang) -> Markup {
                     td class="num" { (s.consecutive_unacceptable) }
                     td {
                         @match s.intervention { Intervention::ClosureOrBoardOfManagers => strong { (t("triggers.closure")) }, _ => (t("triggers.turnaround")) }
-                        @if s.partnership_exemption_possible { " · " (t("triggers.exemption")) }
+                        @if let Some((from, to)) = s.exemption_window { " · " (t("triggers.window")) " " (from) "–" (to) } @else if s.partnership_exemption_possible { " · " (t("triggers.exemption")) }
                     }
                 } } }
             }

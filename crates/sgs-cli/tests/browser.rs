@@ -321,6 +321,8 @@ fn keyboard_reaches_the_skip_link_first_and_pages_fit_a_phone() {
         "/d/999901/campuses",
         "/d/999901/finder",
         "/d/999901/campuses/999901101",
+        "/d/999901/goals",
+        "/d/999901/projections",
     ] {
         browser.goto(&format!("{app}{path}"));
         let body = browser.find("body");

@@ -1,6 +1,6 @@
 //! The district's North Star goal.
 
-use serde_json::json;
+use serde_json::{json, Value};
 use sgs_domain::SchoolYear;
 use sqlx::Row;
 
@@ -64,95 +64,103 @@ impl Store {
     }
 
     /// The district's definition of great, as the JSON the analysis crate reads, if set.
-    pub async fn performance_framework(
-        &self,
-        district_id: &str,
-    ) -> Result<Option<serde_json::Value>> {
-        let row =
-            sqlx::query("SELECT definition FROM performance_frameworks WHERE district_id = $1")
-                .bind(district_id)
-                .fetch_optional(&self.pool)
-                .await?;
-        row.map(|row| {
-            let text: String = row.get(0);
-            serde_json::from_str(&text)
-                .map_err(|_| StoreError::Corrupt(format!("framework {text:?}")))
-        })
-        .transpose()
+    pub async fn performance_framework(&self, district_id: &str) -> Result<Option<Value>> {
+        self.json_document(Document::Framework, district_id).await
     }
 
     /// Replaces the definition of great, recording before and after.
     pub async fn set_performance_framework(
         &self,
         district_id: &str,
-        definition: &serde_json::Value,
+        definition: &Value,
         actor: &str,
     ) -> Result<()> {
-        let before = self.performance_framework(district_id).await?;
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO performance_frameworks (district_id, definition) VALUES ($1, $2) \
-             ON CONFLICT (district_id) DO UPDATE SET definition = excluded.definition",
-        )
-        .bind(district_id)
-        .bind(definition.to_string())
-        .execute(&mut *tx)
-        .await?;
-        audit::insert_audit(
-            &mut tx,
-            Some(district_id),
-            actor,
-            "set_performance_framework",
-            &format!("district:{district_id}"),
-            before,
-            Some(definition.clone()),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.set_json_document(Document::Framework, district_id, definition, actor)
+            .await
     }
 
     /// The district's school-action policy rules, as JSON, if it has replaced the default.
-    pub async fn action_policy(&self, district_id: &str) -> Result<Option<serde_json::Value>> {
-        let row = sqlx::query("SELECT rules FROM action_policies WHERE district_id = $1")
-            .bind(district_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|row| {
-            let text: String = row.get(0);
-            serde_json::from_str(&text).map_err(|_| StoreError::Corrupt(format!("policy {text:?}")))
-        })
-        .transpose()
+    pub async fn action_policy(&self, district_id: &str) -> Result<Option<Value>> {
+        self.json_document(Document::Policy, district_id).await
     }
 
     /// Replaces the school-action policy, recording before and after.
     pub async fn set_action_policy(
         &self,
         district_id: &str,
-        rules: &serde_json::Value,
+        rules: &Value,
         actor: &str,
     ) -> Result<()> {
-        let before = self.action_policy(district_id).await?;
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO action_policies (district_id, rules) VALUES ($1, $2) \
-             ON CONFLICT (district_id) DO UPDATE SET rules = excluded.rules",
-        )
+        self.set_json_document(Document::Policy, district_id, rules, actor)
+            .await
+    }
+
+    async fn json_document(&self, document: Document, district_id: &str) -> Result<Option<Value>> {
+        let (table, column, _) = document.place();
+        let row = sqlx::query(&format!(
+            "SELECT {column} FROM {table} WHERE district_id = $1"
+        ))
         .bind(district_id)
-        .bind(rules.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            let text: String = row.get(0);
+            serde_json::from_str(&text)
+                .map_err(|_| StoreError::Corrupt(format!("{table} {text:?}")))
+        })
+        .transpose()
+    }
+
+    async fn set_json_document(
+        &self,
+        document: Document,
+        district_id: &str,
+        value: &Value,
+        actor: &str,
+    ) -> Result<()> {
+        let (table, column, action) = document.place();
+        let before = self.json_document(document, district_id).await?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(&format!(
+            "INSERT INTO {table} (district_id, {column}) VALUES ($1, $2) \
+             ON CONFLICT (district_id) DO UPDATE SET {column} = excluded.{column}"
+        ))
+        .bind(district_id)
+        .bind(value.to_string())
         .execute(&mut *tx)
         .await?;
         audit::insert_audit(
             &mut tx,
             Some(district_id),
             actor,
-            "set_action_policy",
+            action,
             &format!("district:{district_id}"),
             before,
-            Some(rules.clone()),
+            Some(value.clone()),
         )
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+/// District documents kept as JSON, one per district.
+#[derive(Clone, Copy)]
+enum Document {
+    Framework,
+    Policy,
+}
+
+impl Document {
+    /// Table, column and audit action; fixed strings, never user input.
+    fn place(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Document::Framework => (
+                "performance_frameworks",
+                "definition",
+                "set_performance_framework",
+            ),
+            Document::Policy => ("action_policies", "rules", "set_action_policy"),
+        }
     }
 }

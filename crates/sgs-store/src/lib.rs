@@ -74,61 +74,32 @@ struct Migration {
     postgres: &'static str,
 }
 
+/// A migration from its version, name and file name (the same in both folders).
+macro_rules! migration {
+    ($version:literal, $name:literal, $file:literal) => {
+        Migration {
+            version: $version,
+            name: $name,
+            sqlite: include_str!(concat!("../migrations/sqlite/", $file)),
+            postgres: include_str!(concat!("../migrations/postgres/", $file)),
+        }
+    };
+}
+
 const MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "init",
-        sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
-        postgres: include_str!("../migrations/postgres/0001_init.sql"),
-    },
-    Migration {
-        version: 2,
-        name: "district_settings",
-        sqlite: include_str!("../migrations/sqlite/0002_district_settings.sql"),
-        postgres: include_str!("../migrations/postgres/0002_district_settings.sql"),
-    },
-    Migration {
-        version: 3,
-        name: "north_star_goals",
-        sqlite: include_str!("../migrations/sqlite/0003_north_star_goals.sql"),
-        postgres: include_str!("../migrations/postgres/0003_north_star_goals.sql"),
-    },
-    Migration {
-        version: 4,
-        name: "scenarios",
-        sqlite: include_str!("../migrations/sqlite/0004_scenarios.sql"),
-        postgres: include_str!("../migrations/postgres/0004_scenarios.sql"),
-    },
-    Migration {
-        version: 5,
-        name: "plan_decisions",
-        sqlite: include_str!("../migrations/sqlite/0005_plan_decisions.sql"),
-        postgres: include_str!("../migrations/postgres/0005_plan_decisions.sql"),
-    },
-    Migration {
-        version: 6,
-        name: "performance_frameworks",
-        sqlite: include_str!("../migrations/sqlite/0006_performance_frameworks.sql"),
-        postgres: include_str!("../migrations/postgres/0006_performance_frameworks.sql"),
-    },
-    Migration {
-        version: 7,
-        name: "attendance_zones",
-        sqlite: include_str!("../migrations/sqlite/0007_attendance_zones.sql"),
-        postgres: include_str!("../migrations/postgres/0007_attendance_zones.sql"),
-    },
-    Migration {
-        version: 8,
-        name: "births",
-        sqlite: include_str!("../migrations/sqlite/0008_births.sql"),
-        postgres: include_str!("../migrations/postgres/0008_births.sql"),
-    },
-    Migration {
-        version: 9,
-        name: "action_policies",
-        sqlite: include_str!("../migrations/sqlite/0009_action_policies.sql"),
-        postgres: include_str!("../migrations/postgres/0009_action_policies.sql"),
-    },
+    migration!(1, "init", "0001_init.sql"),
+    migration!(2, "district_settings", "0002_district_settings.sql"),
+    migration!(3, "north_star_goals", "0003_north_star_goals.sql"),
+    migration!(4, "scenarios", "0004_scenarios.sql"),
+    migration!(5, "plan_decisions", "0005_plan_decisions.sql"),
+    migration!(
+        6,
+        "performance_frameworks",
+        "0006_performance_frameworks.sql"
+    ),
+    migration!(7, "attendance_zones", "0007_attendance_zones.sql"),
+    migration!(8, "births", "0008_births.sql"),
+    migration!(9, "action_policies", "0009_action_policies.sql"),
 ];
 
 /// A connection pool to the SGS database.

@@ -1,0 +1,785 @@
+//! The match itself: student-proposing deferred acceptance over seat blocks, immediate
+//! acceptance for replaying old policies, stable improvement cycles for simulation, and the
+//! linked-sibling heuristic around either mechanism.
+//!
+//! **How a program chooses.** A program's seats are split into blocks filled in its precedence
+//! order (open seats and reserve categories, see [`crate::market`]). A student ranks a program;
+//! the engine lets her apply to its blocks one after the other in that order. Each block orders
+//! applicants by a [`Key`]: a guaranteed student first, then (in a reserve block) eligible
+//! students before others, then priority group (lower first), on-time before late, score
+//! (higher first), lottery number (lower first) and last the student id's byte order. Applying
+//! to the blocks in precedence order is the same as the program choosing with its precedence
+//! choice function (checked against a direct implementation in the property tests).
+//!
+//! **Guaranteed seats.** A student's guaranteed program is kept as a fallback: her list stops
+//! there (or it is appended when she did not rank it), she goes first in its open seats and in
+//! reserve blocks she is eligible for, and in the rare case that other guaranteed students fill
+//! every seat she is placed over capacity, which the run records as forced.
+//!
+//! **Invariant:** the result depends only on the market, the policy and the seed: the order in
+//! which free students propose changes nothing (deferred acceptance with strict priorities has
+//! one student-optimal stable result), and no hash map order leaks into it.
+
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+
+use crate::lottery::{lottery_number, program_lottery_number, Seed};
+use crate::market::{Market, ProgramIdx, StudentIdx};
+use crate::policy::{Mechanism, Policy, PolicyError, TieBreaking};
+
+/// How a block orders one applicant: smaller keys go first. See the module documentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key {
+    head: u64,
+    score: u64,
+    /// The lottery number used at this program.
+    pub lottery: u64,
+    /// The student (index in id byte order), the last tie-breaker.
+    pub student: StudentIdx,
+}
+
+const NOT_GUARANTEED: u64 = 1 << 62;
+const INELIGIBLE: u64 = 1 << 61;
+
+impl Key {
+    /// A key from its parts.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        guaranteed: bool,
+        ineligible: bool,
+        priority: u32,
+        late: bool,
+        score: Option<f64>,
+        lottery: u64,
+        student: StudentIdx,
+    ) -> Self {
+        let mut head = ((priority.min(crate::market::MAX_PRIORITY) as u64) << 1) | late as u64;
+        if !guaranteed {
+            head |= NOT_GUARANTEED;
+        }
+        if ineligible {
+            head |= INELIGIBLE;
+        }
+        Key {
+            head,
+            score: score_key(score),
+            lottery,
+            student,
+        }
+    }
+
+    /// The student's priority group.
+    pub fn priority(&self) -> u32 {
+        ((self.head >> 1) & crate::market::MAX_PRIORITY as u64) as u32
+    }
+
+    /// A guaranteed student.
+    pub fn guaranteed(&self) -> bool {
+        self.head & NOT_GUARANTEED == 0
+    }
+
+    /// Not eligible for the block's reserve category.
+    pub fn ineligible(&self) -> bool {
+        self.head & INELIGIBLE != 0
+    }
+
+    /// A late application.
+    pub fn late(&self) -> bool {
+        self.head & 1 == 1
+    }
+
+    /// The score, if the choice carried one.
+    pub fn score(&self) -> Option<f64> {
+        if self.score == u64::MAX {
+            return None;
+        }
+        let ordered = !self.score;
+        let bits = if ordered >> 63 == 1 {
+            ordered & !(1 << 63)
+        } else {
+            !ordered
+        };
+        Some(f64::from_bits(bits))
+    }
+
+    /// The key without the lottery and id: the weak priority stable improvement cycles respect.
+    pub fn weak(&self) -> (u64, u64) {
+        (self.head, self.score)
+    }
+}
+
+/// Maps a score to a key part where a higher score is smaller; no score is largest.
+fn score_key(score: Option<f64>) -> u64 {
+    match score {
+        None => u64::MAX,
+        Some(s) => {
+            let bits = s.to_bits();
+            let ordered = if bits >> 63 == 1 {
+                !bits
+            } else {
+                bits | (1 << 63)
+            };
+            !ordered
+        }
+    }
+}
+
+/// Changes to the market for one run: students who withdrew and guarantees added (a later
+/// round keeps earlier offers as guaranteed seats).
+#[derive(Debug, Clone, Default)]
+pub struct RunChanges {
+    /// Students left out of the run.
+    pub withdrawn: BTreeSet<StudentIdx>,
+    /// Guaranteed programs that replace the students' own.
+    pub guarantees: BTreeMap<StudentIdx, ProgramIdx>,
+}
+
+/// Lottery numbers of one run.
+#[derive(Debug, Clone)]
+pub(crate) struct Lotteries {
+    tie_breaking: TieBreaking,
+    seed: Seed,
+    single: Vec<u64>,
+    per_choice: Vec<u64>,
+}
+
+impl Lotteries {
+    pub(crate) fn new(market: &Market, policy: &Policy, seed: &Seed) -> Self {
+        let family = policy.siblings.family_lottery;
+        let id_of = |s: &crate::market::Student| -> String {
+            match (&s.family_id, family) {
+                (Some(f), true) => f.clone(),
+                _ => s.id.clone(),
+            }
+        };
+        let mut single = Vec::new();
+        let mut per_choice = Vec::new();
+        match policy.tie_breaking {
+            TieBreaking::Single => {
+                single = market
+                    .students
+                    .iter()
+                    .map(|s| match s.lottery_number {
+                        Some(n) => n,
+                        None => lottery_number(seed, &id_of(s)),
+                    })
+                    .collect();
+            }
+            TieBreaking::Multiple => {
+                per_choice = Vec::with_capacity(market.choice_count());
+                for (i, s) in market.students.iter().enumerate() {
+                    let id = id_of(s);
+                    for &p in market.list(i as StudentIdx) {
+                        per_choice.push(program_lottery_number(
+                            seed,
+                            &market.programs[p as usize].id,
+                            &id,
+                        ));
+                    }
+                }
+            }
+        }
+        Lotteries {
+            tie_breaking: policy.tie_breaking,
+            seed: *seed,
+            single,
+            per_choice,
+        }
+    }
+
+    /// The number of a student at a program; `offset` is the global choice offset when the
+    /// program is on her list.
+    fn number(
+        &self,
+        market: &Market,
+        student: StudentIdx,
+        program: ProgramIdx,
+        offset: Option<u32>,
+    ) -> u64 {
+        match self.tie_breaking {
+            TieBreaking::Single => self.single[student as usize],
+            TieBreaking::Multiple => match offset {
+                Some(at) => self.per_choice[at as usize],
+                None => program_lottery_number(
+                    &self.seed,
+                    &market.programs[program as usize].id,
+                    &market.students[student as usize].id,
+                ),
+            },
+        }
+    }
+
+    /// The single-tie-breaking number of a student, when there is one.
+    pub(crate) fn single(&self, student: StudentIdx) -> Option<u64> {
+        self.single.get(student as usize).copied()
+    }
+}
+
+/// A market prepared for one run: lottery numbers, effective lists and sibling priorities.
+#[derive(Debug, Clone)]
+pub(crate) struct Prepared<'m> {
+    pub market: &'m Market,
+    lotteries: Lotteries,
+    /// Effective guaranteed program per student.
+    guarantee: Vec<Option<ProgramIdx>>,
+    /// Listed choices considered (the list stops at a listed guaranteed program).
+    considered: Vec<u32>,
+    /// Whether the guaranteed program is appended after the list.
+    appended: Vec<bool>,
+    withdrawn: Vec<bool>,
+    /// Sibling priority given at (student, program), sorted.
+    boosts: Vec<(StudentIdx, ProgramIdx)>,
+    linked_priority: u32,
+}
+
+impl<'m> Prepared<'m> {
+    pub(crate) fn new(
+        market: &'m Market,
+        policy: &Policy,
+        seed: &Seed,
+        changes: &RunChanges,
+    ) -> Self {
+        let n = market.student_count();
+        let mut guarantee: Vec<Option<ProgramIdx>> = market
+            .students
+            .iter()
+            .map(|s| s.guaranteed_program)
+            .collect();
+        for (&s, &p) in &changes.guarantees {
+            guarantee[s as usize] = Some(p);
+        }
+        let mut considered = Vec::with_capacity(n);
+        let mut appended = Vec::with_capacity(n);
+        for (s, g) in guarantee.iter().enumerate() {
+            let len = market.list_len(s as StudentIdx);
+            match g.and_then(|p| market.rank_of(s as StudentIdx, p)) {
+                Some(r) => {
+                    considered.push(r + 1);
+                    appended.push(false);
+                }
+                None => {
+                    considered.push(len);
+                    appended.push(g.is_some());
+                }
+            }
+        }
+        let mut withdrawn = vec![false; n];
+        for &s in &changes.withdrawn {
+            withdrawn[s as usize] = true;
+        }
+        Prepared {
+            market,
+            lotteries: Lotteries::new(market, policy, seed),
+            guarantee,
+            considered,
+            appended,
+            withdrawn,
+            boosts: Vec::new(),
+            linked_priority: policy.siblings.linked_priority.unwrap_or(0),
+        }
+    }
+
+    /// Entries a student may apply to: considered choices, then the appended guarantee.
+    pub(crate) fn entries(&self, s: StudentIdx) -> u32 {
+        self.considered[s as usize] + self.appended[s as usize] as u32
+    }
+
+    /// Whether rank index `r` is the appended guarantee rather than a listed choice.
+    pub(crate) fn is_appended(&self, s: StudentIdx, r: u32) -> bool {
+        r >= self.considered[s as usize]
+    }
+
+    pub(crate) fn program_at(&self, s: StudentIdx, r: u32) -> ProgramIdx {
+        if self.is_appended(s, r) {
+            self.guarantee[s as usize].expect("appended entries are guarantees")
+        } else {
+            self.market.list(s)[r as usize]
+        }
+    }
+
+    pub(crate) fn guarantee(&self, s: StudentIdx) -> Option<ProgramIdx> {
+        self.guarantee[s as usize]
+    }
+
+    pub(crate) fn withdrawn(&self, s: StudentIdx) -> bool {
+        self.withdrawn[s as usize]
+    }
+
+    pub(crate) fn boosted(&self, s: StudentIdx, p: ProgramIdx) -> bool {
+        !self.boosts.is_empty() && self.boosts.binary_search(&(s, p)).is_ok()
+    }
+
+    pub(crate) fn boosts(&self) -> &[(StudentIdx, ProgramIdx)] {
+        &self.boosts
+    }
+
+    pub(crate) fn lotteries(&self) -> &Lotteries {
+        &self.lotteries
+    }
+
+    /// The student's priority group at the entry, after any sibling priority.
+    pub(crate) fn priority(&self, s: StudentIdx, r: u32) -> u32 {
+        let base = if self.is_appended(s, r) {
+            0
+        } else {
+            self.market.priority_at(self.market.list_offset(s) + r)
+        };
+        if self.boosted(s, self.program_at(s, r)) {
+            base.min(self.linked_priority)
+        } else {
+            base
+        }
+    }
+
+    /// The student's key at entry `r` in seat block `bucket`.
+    pub(crate) fn key(&self, s: StudentIdx, r: u32, bucket: u32) -> Key {
+        let market = self.market;
+        let p = self.program_at(s, r);
+        let guaranteed = self.guarantee[s as usize] == Some(p);
+        let ineligible = match market.buckets[bucket as usize].category {
+            Some(c) => !market.is_eligible(s, c, p),
+            None => false,
+        };
+        let offset = (!self.is_appended(s, r)).then(|| market.list_offset(s) + r);
+        let score = offset.and_then(|at| market.score_at(at));
+        Key::new(
+            guaranteed,
+            ineligible,
+            self.priority(s, r),
+            market.students[s as usize].late,
+            score,
+            self.lotteries.number(market, s, p, offset),
+            s,
+        )
+    }
+
+    /// The student's key at a program as its waitlist orders it (eligibility aside).
+    pub(crate) fn program_key(&self, s: StudentIdx, r: u32) -> Key {
+        let p = self.program_at(s, r);
+        let open = self.market.program_buckets(p).start;
+        let mut key = self.key(s, r, open);
+        key.head &= !INELIGIBLE;
+        key
+    }
+
+    /// Whether the student may apply to a seat block at entry `r` at all.
+    pub(crate) fn may_enter(&self, s: StudentIdx, r: u32, bucket: u32) -> bool {
+        let market = self.market;
+        let block = &market.buckets[bucket as usize];
+        let Some(c) = block.category else {
+            return true;
+        };
+        let p = self.program_at(s, r);
+        let eligible = market.is_eligible(s, c, p);
+        if eligible {
+            return true;
+        }
+        !(block.eligible_only || self.guarantee[s as usize] == Some(p))
+    }
+
+    /// Whether the entry is open to the student at all: grade, and at least one block.
+    pub(crate) fn entry_open(&self, s: StudentIdx, r: u32) -> bool {
+        let p = self.program_at(s, r);
+        self.market.grade_allows(s, p)
+            && self
+                .market
+                .program_buckets(p)
+                .any(|b| self.may_enter(s, r, b))
+    }
+}
+
+/// Where a student ended up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Offer {
+    /// The program.
+    pub program: ProgramIdx,
+    /// The rank index on her list (0 is the first choice), or `None` for a guaranteed program
+    /// she did not rank.
+    pub rank: Option<u32>,
+    /// The seat block, or `None` when placed over capacity on a guarantee.
+    pub bucket: Option<u32>,
+    /// Her key in that block.
+    pub key: Key,
+}
+
+/// The state of a seat block after the match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BlockResult {
+    /// Seats taken.
+    pub filled: u32,
+    /// The key of the last student admitted (the largest held), if any.
+    pub last: Option<Key>,
+}
+
+/// The last admission to a seat block in one round of immediate acceptance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoundCutoff {
+    /// The round (0 is first choices).
+    pub round: u32,
+    /// Seats left when the round began.
+    pub seats_before: u32,
+    /// The largest key admitted in the round, if anyone was.
+    pub last: Option<Key>,
+    /// Seats left when the round ended.
+    pub seats_after: u32,
+}
+
+/// What a run produced.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The offer of each student (by index), or `None`.
+    pub offers: Vec<Option<Offer>>,
+    /// Each seat block's fill and cutoff.
+    pub blocks: Vec<BlockResult>,
+    /// Applications to seat blocks made in the final pass.
+    pub proposals: u64,
+    /// Students placed over capacity on a guarantee.
+    pub forced: u32,
+    /// Runs made by the linked-sibling heuristic (1 without it).
+    pub passes: u32,
+    /// Whether the linked-sibling heuristic reached a fixed point within its pass limit.
+    pub converged: bool,
+    /// Stable improvement cycles carried out.
+    pub cycles: u32,
+    /// Students whose offer the improvement cycles changed.
+    pub improved: u32,
+    /// Immediate acceptance: per seat block, its rounds.
+    pub rounds: Vec<Vec<RoundCutoff>>,
+}
+
+/// Most passes the linked-sibling heuristic makes before it stops.
+pub const MAX_SIBLING_PASSES: u32 = 32;
+
+/// Runs the policy's mechanism on a prepared market.
+pub(crate) fn run_prepared(
+    prep: &mut Prepared<'_>,
+    policy: &Policy,
+) -> Result<Outcome, PolicyError> {
+    policy.check(prep.market)?;
+    let once = |prep: &Prepared<'_>| match policy.mechanism {
+        Mechanism::DeferredAcceptance => deferred_acceptance(prep),
+        Mechanism::ImmediateAcceptance => immediate_acceptance(prep),
+    };
+
+    let mut outcome = once(prep);
+    if policy.siblings.linked_priority.is_some() {
+        let families = families(prep.market);
+        let mut passes = 1;
+        let mut converged = false;
+        while passes < MAX_SIBLING_PASSES {
+            let mut boosts = prep.boosts.clone();
+            boosts.extend(sibling_boosts(prep, &families, &outcome));
+            boosts.sort_unstable();
+            boosts.dedup();
+            if boosts == prep.boosts {
+                converged = true;
+                break;
+            }
+            prep.boosts = boosts;
+            outcome = once(prep);
+            passes += 1;
+        }
+        outcome.passes = passes;
+        outcome.converged = converged;
+    }
+    if policy.improvement_cycles {
+        crate::cycles::improve(prep, &mut outcome);
+    }
+    Ok(outcome)
+}
+
+/// Students grouped by family id, families of two or more only.
+fn families(market: &Market) -> Vec<Vec<StudentIdx>> {
+    let mut by_family: BTreeMap<&str, Vec<StudentIdx>> = BTreeMap::new();
+    for (i, s) in market.students.iter().enumerate() {
+        if let Some(f) = &s.family_id {
+            by_family.entry(f).or_default().push(i as StudentIdx);
+        }
+    }
+    by_family.into_values().filter(|v| v.len() > 1).collect()
+}
+
+/// Sibling priority earned from the current offers: each linked student gets it at the
+/// programs on her list that belong to a school (or are the program) where a sibling holds
+/// an offer.
+fn sibling_boosts(
+    prep: &Prepared<'_>,
+    families: &[Vec<StudentIdx>],
+    outcome: &Outcome,
+) -> Vec<(StudentIdx, ProgramIdx)> {
+    let market = prep.market;
+    let same_place = |a: ProgramIdx, b: ProgramIdx| {
+        a == b || matches!((market.school_of(a), market.school_of(b)), (Some(x), Some(y)) if x == y)
+    };
+    let mut out = Vec::new();
+    for family in families {
+        for &i in family {
+            if prep.withdrawn(i) {
+                continue;
+            }
+            for &j in family {
+                if i == j {
+                    continue;
+                }
+                let Some(offer) = outcome.offers[j as usize] else {
+                    continue;
+                };
+                for r in 0..prep.entries(i) {
+                    let p = prep.program_at(i, r);
+                    if same_place(p, offer.program) {
+                        out.push((i, p));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Student-proposing deferred acceptance over seat blocks.
+fn deferred_acceptance(prep: &Prepared<'_>) -> Outcome {
+    let market = prep.market;
+    let n = market.student_count();
+    let blocks = &market.buckets;
+    let mut heaps: Vec<BinaryHeap<Key>> = blocks
+        .iter()
+        .map(|b| BinaryHeap::with_capacity(b.capacity.min(1 << 16) as usize))
+        .collect();
+    // Next (entry, block offset) each student tries, and what she holds.
+    let mut cursor: Vec<(u32, u32)> = vec![(0, 0); n];
+    let mut held: Vec<Option<(u32, u32)>> = vec![None; n];
+    let mut free: Vec<StudentIdx> = (0..n as StudentIdx)
+        .rev()
+        .filter(|&s| !prep.withdrawn(s))
+        .collect();
+    let mut proposals = 0u64;
+
+    while let Some(s) = free.pop() {
+        let entries = prep.entries(s);
+        loop {
+            let (r, j) = cursor[s as usize];
+            if r >= entries {
+                break;
+            }
+            let p = prep.program_at(s, r);
+            let range = market.program_buckets(p);
+            if (j == 0 && !market.grade_allows(s, p)) || range.start + j >= range.end {
+                cursor[s as usize] = (r + 1, 0);
+                continue;
+            }
+            let b = range.start + j;
+            cursor[s as usize] = (r, j + 1);
+            if !prep.may_enter(s, r, b) {
+                continue;
+            }
+            proposals += 1;
+            let capacity = blocks[b as usize].capacity as usize;
+            if capacity == 0 {
+                continue;
+            }
+            let key = prep.key(s, r, b);
+            let heap = &mut heaps[b as usize];
+            if heap.len() < capacity {
+                heap.push(key);
+                held[s as usize] = Some((r, b));
+                break;
+            }
+            let worst = *heap.peek().expect("a full block holds someone");
+            if key < worst {
+                heap.pop();
+                heap.push(key);
+                held[s as usize] = Some((r, b));
+                held[worst.student as usize] = None;
+                free.push(worst.student);
+                break;
+            }
+        }
+    }
+
+    let mut block_results: Vec<BlockResult> = heaps
+        .iter()
+        .map(|h| BlockResult {
+            filled: h.len() as u32,
+            last: h.peek().copied(),
+        })
+        .collect();
+    let mut offers = vec![None; n];
+    let mut forced = 0;
+    for s in 0..n as StudentIdx {
+        if prep.withdrawn(s) {
+            continue;
+        }
+        offers[s as usize] = match held[s as usize] {
+            Some((r, b)) => Some(Offer {
+                program: prep.program_at(s, r),
+                rank: (!prep.is_appended(s, r)).then_some(r),
+                bucket: Some(b),
+                key: prep.key(s, r, b),
+            }),
+            None => forced_offer(prep, s, &mut block_results, &mut forced),
+        };
+    }
+    Outcome {
+        offers,
+        blocks: block_results,
+        proposals,
+        forced,
+        passes: 1,
+        converged: true,
+        cycles: 0,
+        improved: 0,
+        rounds: Vec::new(),
+    }
+}
+
+/// A guaranteed student who found no seat is placed over capacity at her guaranteed program.
+fn forced_offer(
+    prep: &Prepared<'_>,
+    s: StudentIdx,
+    blocks: &mut [BlockResult],
+    forced: &mut u32,
+) -> Option<Offer> {
+    let p = prep.guarantee(s)?;
+    let r = (0..prep.entries(s)).find(|&r| prep.program_at(s, r) == p)?;
+    let market = prep.market;
+    let open = market
+        .program_buckets(p)
+        .find(|&b| market.buckets[b as usize].category.is_none())
+        .unwrap_or(market.program_buckets(p).start);
+    *forced += 1;
+    blocks[open as usize].filled += 1;
+    Some(Offer {
+        program: p,
+        rank: (!prep.is_appended(s, r)).then_some(r),
+        bucket: None,
+        key: prep.key(s, r, open),
+    })
+}
+
+/// Immediate acceptance: in round k every student still without a seat applies to her k-th
+/// open choice (grade-ineligible choices are passed over, not counted as rounds), and each
+/// program fills its remaining seats, block by block in precedence order, for good.
+fn immediate_acceptance(prep: &Prepared<'_>) -> Outcome {
+    let market = prep.market;
+    let n = market.student_count();
+    let blocks = &market.buckets;
+    let mut seats: Vec<u32> = blocks.iter().map(|b| b.capacity).collect();
+    let mut last: Vec<Option<Key>> = vec![None; blocks.len()];
+    let mut rounds: Vec<Vec<RoundCutoff>> = vec![Vec::new(); blocks.len()];
+    let mut next: Vec<u32> = vec![0; n];
+    let mut offers: Vec<Option<Offer>> = vec![None; n];
+    let mut proposals = 0u64;
+
+    for round in 0.. {
+        // This round's applications, grouped by program.
+        let mut applications: Vec<(ProgramIdx, StudentIdx, u32)> = Vec::new();
+        for s in 0..n as StudentIdx {
+            if prep.withdrawn(s) || offers[s as usize].is_some() {
+                continue;
+            }
+            let entries = prep.entries(s);
+            let mut r = next[s as usize];
+            while r < entries && !prep.entry_open(s, r) {
+                r += 1;
+            }
+            if r < entries {
+                applications.push((prep.program_at(s, r), s, r));
+                next[s as usize] = r + 1;
+            } else {
+                next[s as usize] = entries;
+            }
+        }
+        if applications.is_empty() {
+            break;
+        }
+        applications.sort_unstable();
+
+        for group in applications.chunk_by(|a, b| a.0 == b.0) {
+            let p = group[0].0;
+            let mut admitted = vec![false; group.len()];
+            for b in market.program_buckets(p) {
+                let before = seats[b as usize];
+                let mut candidates: Vec<(Key, usize)> = group
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, &(_, s, r))| !admitted[*i] && prep.may_enter(s, r, b))
+                    .map(|(i, &(_, s, r))| (prep.key(s, r, b), i))
+                    .collect();
+                proposals += candidates.len() as u64;
+                candidates.sort_unstable();
+                let mut round_last = None;
+                for (key, i) in candidates.into_iter().take(before as usize) {
+                    let (_, s, r) = group[i];
+                    admitted[i] = true;
+                    seats[b as usize] -= 1;
+                    round_last = Some(key);
+                    last[b as usize] = Some(key);
+                    offers[s as usize] = Some(Offer {
+                        program: p,
+                        rank: (!prep.is_appended(s, r)).then_some(r),
+                        bucket: Some(b),
+                        key,
+                    });
+                }
+                rounds[b as usize].push(RoundCutoff {
+                    round,
+                    seats_before: before,
+                    last: round_last,
+                    seats_after: seats[b as usize],
+                });
+            }
+        }
+    }
+
+    let mut block_results: Vec<BlockResult> = blocks
+        .iter()
+        .zip(&seats)
+        .zip(&last)
+        .map(|((b, &left), &last)| BlockResult {
+            filled: b.capacity - left,
+            last,
+        })
+        .collect();
+    let mut forced = 0;
+    for s in 0..n as StudentIdx {
+        if !prep.withdrawn(s) && offers[s as usize].is_none() {
+            offers[s as usize] = forced_offer(prep, s, &mut block_results, &mut forced);
+        }
+    }
+    Outcome {
+        offers,
+        blocks: block_results,
+        proposals,
+        forced,
+        passes: 1,
+        converged: true,
+        cycles: 0,
+        improved: 0,
+        rounds,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_order_guarantee_eligibility_priority_lateness_score_lottery_and_id() {
+        let base = Key::new(false, false, 2, false, None, 100, 5);
+        assert!(Key::new(true, true, 9, true, None, 999, 9) < base);
+        assert!(Key::new(false, false, 3, false, None, 0, 0) > base);
+        assert!(Key::new(false, true, 0, false, None, 0, 0) > base);
+        assert!(Key::new(false, false, 2, true, None, 0, 0) > base);
+        assert!(Key::new(false, false, 2, false, None, 99, 9) < base);
+        assert!(Key::new(false, false, 2, false, None, 100, 6) > base);
+        let high = Key::new(false, false, 2, false, Some(90.5), 500, 1);
+        let low = Key::new(false, false, 2, false, Some(-3.0), 1, 1);
+        assert!(high < low && low < base);
+        assert_eq!(high.score(), Some(90.5));
+        assert_eq!(low.score(), Some(-3.0));
+        assert_eq!(base.score(), None);
+        assert_eq!(base.priority(), 2);
+        assert!(Key::new(true, false, 0, true, None, 0, 0).guaranteed());
+        assert!(Key::new(false, false, 7, true, None, 0, 0).late());
+        assert!(Key::new(false, true, 7, false, None, 0, 0).ineligible());
+    }
+}

@@ -1,0 +1,907 @@
+//! The open choice-data format (`docs/choice-format.md`): reading `programs.csv`,
+//! `students.csv`, `preferences.csv`, `reserves.csv`, `eligibility.csv` and `policy.json`
+//! into a [`Market`] and a [`Policy`], and writing a run's outputs (`assignments.csv`,
+//! `cutoffs.csv`, `waitlists.csv`, `lottery.csv`) and the canonical inputs the digest covers.
+//!
+//! The crate does no IO: callers pass each file's name and bytes, and get bytes back. A bad
+//! row is refused with its file, line, field, value and what was expected; nothing is read
+//! from a set of files with any bad row.
+
+use std::collections::HashMap;
+use std::fmt::{self, Write as _};
+
+use crate::market::{Choice, Market, MarketBuilder, Program, Reserve, Seats, Student, OPEN};
+use crate::policy::Policy;
+use crate::run::Run;
+
+/// One input file: its name (for messages) and its bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct InputFile<'a> {
+    /// The file's name, e.g. `preferences.csv`.
+    pub name: &'a str,
+    /// Its contents.
+    pub bytes: &'a [u8],
+}
+
+/// The files of one match.
+#[derive(Debug, Clone, Copy)]
+pub struct InputFiles<'a> {
+    /// `programs.csv`.
+    pub programs: InputFile<'a>,
+    /// `students.csv`.
+    pub students: InputFile<'a>,
+    /// `preferences.csv`.
+    pub preferences: InputFile<'a>,
+    /// `reserves.csv`, when programs reserve seats.
+    pub reserves: Option<InputFile<'a>>,
+    /// `eligibility.csv`, when students are eligible for reserve categories.
+    pub eligibility: Option<InputFile<'a>>,
+    /// `policy.json`; the default policy without it.
+    pub policy: Option<InputFile<'a>>,
+}
+
+/// A refused input: where, which field, which value, and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct FormatError {
+    /// The file.
+    pub file: String,
+    /// The line (1 is the header), when the problem is on one line.
+    pub line: Option<u64>,
+    /// The field (column), when one is at fault.
+    pub field: Option<String>,
+    /// The value found, when one is at fault.
+    pub value: Option<String>,
+    /// What was expected, or what is wrong.
+    pub expected: String,
+}
+
+impl fmt::Display for FormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        f.write_str(": ")?;
+        if let Some(field) = &self.field {
+            write!(f, "field {field}: ")?;
+        }
+        match &self.value {
+            Some(value) => write!(
+                f,
+                "value {value:?} is not valid: expected {}",
+                self.expected
+            ),
+            None => f.write_str(&self.expected),
+        }
+    }
+}
+
+/// A CSV file's header, mapping the known columns to positions.
+struct Columns<'a> {
+    file: &'a str,
+    index: HashMap<&'static str, usize>,
+}
+
+impl<'a> Columns<'a> {
+    /// Reads the header, refusing unknown and missing columns.
+    fn new(
+        file: &'a str,
+        header: &csv::ByteRecord,
+        required: &[&'static str],
+        optional: &[&'static str],
+    ) -> Result<Self, FormatError> {
+        let mut index = HashMap::new();
+        for (i, name) in header.iter().enumerate() {
+            let name = String::from_utf8_lossy(name);
+            let name = name.trim().trim_start_matches('\u{feff}');
+            let known = required.iter().chain(optional).find(|k| **k == name);
+            match known {
+                Some(k) => {
+                    if index.insert(*k, i).is_some() {
+                        return Err(error(file, Some(1), Some(k), None, "each column once"));
+                    }
+                }
+                None => {
+                    let all: Vec<&str> = required.iter().chain(optional).copied().collect();
+                    return Err(FormatError {
+                        file: file.to_string(),
+                        line: Some(1),
+                        field: None,
+                        value: Some(name.to_string()),
+                        expected: format!("a column of {}", all.join(", ")),
+                    });
+                }
+            }
+        }
+        for k in required {
+            if !index.contains_key(k) {
+                return Err(error(
+                    file,
+                    Some(1),
+                    None,
+                    None,
+                    &format!("the header names the column {k}"),
+                ));
+            }
+        }
+        Ok(Columns { file, index })
+    }
+
+    fn has(&self, column: &str) -> bool {
+        self.index.contains_key(column)
+    }
+
+    /// The trimmed text of a column, `None` when the column is absent or the cell empty.
+    fn get<'r>(
+        &self,
+        record: &'r csv::ByteRecord,
+        line: u64,
+        column: &'static str,
+    ) -> Result<Option<&'r str>, FormatError> {
+        let Some(&i) = self.index.get(column) else {
+            return Ok(None);
+        };
+        let Some(bytes) = record.get(i) else {
+            return Ok(None);
+        };
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| error(self.file, Some(line), Some(column), None, "UTF-8 text"))?;
+        let text = text.trim();
+        Ok((!text.is_empty()).then_some(text))
+    }
+
+    fn required<'r>(
+        &self,
+        record: &'r csv::ByteRecord,
+        line: u64,
+        column: &'static str,
+    ) -> Result<&'r str, FormatError> {
+        self.get(record, line, column)?.ok_or_else(|| {
+            error(
+                self.file,
+                Some(line),
+                Some(column),
+                Some(""),
+                "a value (the cell is empty)",
+            )
+        })
+    }
+
+    fn bad(&self, line: u64, column: &str, value: &str, expected: &str) -> FormatError {
+        error(self.file, Some(line), Some(column), Some(value), expected)
+    }
+}
+
+fn error(
+    file: &str,
+    line: Option<u64>,
+    field: Option<&str>,
+    value: Option<&str>,
+    expected: &str,
+) -> FormatError {
+    FormatError {
+        file: file.to_string(),
+        line,
+        field: field.map(str::to_string),
+        value: value.map(str::to_string),
+        expected: expected.to_string(),
+    }
+}
+
+/// Calls `row` for every record with its line number.
+fn each_record(
+    file: InputFile<'_>,
+    required: &[&'static str],
+    optional: &[&'static str],
+    mut row: impl FnMut(&Columns<'_>, &csv::ByteRecord, u64) -> Result<(), FormatError>,
+) -> Result<(), FormatError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(file.bytes);
+    let header = reader
+        .byte_headers()
+        .map_err(|e| csv_error(file.name, e))?
+        .clone();
+    let columns = Columns::new(file.name, &header, required, optional)?;
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map(|p| p.line()).unwrap_or(0);
+                row(&columns, &record, line)?;
+            }
+            Err(e) => return Err(csv_error(file.name, e)),
+        }
+    }
+    Ok(())
+}
+
+fn csv_error(file: &str, e: csv::Error) -> FormatError {
+    let line = e.position().map(|p| p.line());
+    let expected = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("{expected_len} fields as in the header, found {len}"),
+        csv::ErrorKind::Utf8 { .. } => "UTF-8 text".to_string(),
+        _ => format!("well-formed CSV ({e})"),
+    };
+    error(file, line, None, None, &expected)
+}
+
+fn whole(
+    columns: &Columns<'_>,
+    line: u64,
+    column: &'static str,
+    text: &str,
+    expected: &str,
+) -> Result<u32, FormatError> {
+    text.parse::<u32>()
+        .map_err(|_| columns.bad(line, column, text, expected))
+}
+
+fn flag(
+    columns: &Columns<'_>,
+    line: u64,
+    column: &'static str,
+    text: Option<&str>,
+) -> Result<bool, FormatError> {
+    match text.map(str::to_ascii_lowercase).as_deref() {
+        None | Some("false") | Some("no") | Some("0") | Some("n") => Ok(false),
+        Some("true") | Some("yes") | Some("1") | Some("y") => Ok(true),
+        Some(_) => Err(columns.bad(
+            line,
+            column,
+            text.unwrap_or_default(),
+            "true or false (or yes/no, 1/0)",
+        )),
+    }
+}
+
+/// Reads the policy alone (the market needs it to place open seats).
+pub fn read_policy(file: InputFile<'_>) -> Result<Policy, FormatError> {
+    let text = std::str::from_utf8(file.bytes)
+        .map_err(|_| error(file.name, None, None, None, "UTF-8 text"))?;
+    serde_json::from_str(text).map_err(|e| FormatError {
+        file: file.name.to_string(),
+        line: Some(e.line() as u64),
+        field: None,
+        value: None,
+        expected: format!("a policy as in docs/choice-format.md: {e}"),
+    })
+}
+
+/// Reads every file of a match into a market and its policy.
+pub fn read_inputs(files: &InputFiles<'_>) -> Result<(Market, Policy), FormatError> {
+    let policy = match files.policy {
+        Some(file) => read_policy(file)?,
+        None => Policy::default(),
+    };
+    let mut builder = MarketBuilder::new();
+
+    // Programs.
+    each_record(
+        files.programs,
+        &["program_id", "capacity"],
+        &["school_id", "grade", "name"],
+        |c, r, line| {
+            let id = c.required(r, line, "program_id")?;
+            let capacity = c.required(r, line, "capacity")?;
+            let capacity = whole(
+                c,
+                line,
+                "capacity",
+                capacity,
+                "a whole number of seats, 0 or more",
+            )?;
+            let program = Program {
+                id: id.to_string(),
+                capacity,
+                school_id: c.get(r, line, "school_id")?.map(str::to_string),
+                grade: c.get(r, line, "grade")?.map(str::to_string),
+                name: c.get(r, line, "name")?.map(str::to_string),
+            };
+            builder
+                .program(program)
+                .map_err(|_| c.bad(line, "program_id", id, "a program_id not listed before"))?;
+            Ok(())
+        },
+    )?;
+
+    // Students.
+    each_record(
+        files.students,
+        &["student_id"],
+        &[
+            "family_id",
+            "lottery_number",
+            "grade",
+            "guaranteed_program_id",
+            "planning_area",
+            "student_groups",
+            "late",
+        ],
+        |c, r, line| {
+            let id = c.required(r, line, "student_id")?;
+            let lottery_number = match c.get(r, line, "lottery_number")? {
+                Some(text) => Some(text.parse::<u64>().map_err(|_| {
+                    c.bad(
+                        line,
+                        "lottery_number",
+                        text,
+                        "a whole number from 0 to 18446744073709551615",
+                    )
+                })?),
+                None => None,
+            };
+            if c.has("lottery_number") && lottery_number.is_none() {
+                return Err(c.bad(
+                    line,
+                    "lottery_number",
+                    "",
+                    "a number for every student when the column is given",
+                ));
+            }
+            let guaranteed = match c.get(r, line, "guaranteed_program_id")? {
+                Some(p) => Some(builder.program_index(p).ok_or_else(|| {
+                    c.bad(
+                        line,
+                        "guaranteed_program_id",
+                        p,
+                        &format!("a program_id from {}", files.programs.name),
+                    )
+                })?),
+                None => None,
+            };
+            let groups = c
+                .get(r, line, "student_groups")?
+                .map(|g| {
+                    g.split(';')
+                        .map(str::trim)
+                        .filter(|g| !g.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default();
+            let student = Student {
+                id: id.to_string(),
+                family_id: c.get(r, line, "family_id")?.map(str::to_string),
+                lottery_number,
+                grade: c.get(r, line, "grade")?.map(str::to_string),
+                guaranteed_program: guaranteed,
+                planning_area: c.get(r, line, "planning_area")?.map(str::to_string),
+                groups,
+                late: flag(c, line, "late", c.get(r, line, "late")?)?,
+            };
+            builder
+                .student(student)
+                .map_err(|_| c.bad(line, "student_id", id, "a student_id not listed before"))?;
+            Ok(())
+        },
+    )?;
+
+    // Preferences: collected, then put in rank order per student and checked.
+    struct Row {
+        student: u32,
+        rank: u32,
+        program: u32,
+        priority: u32,
+        score: Option<f64>,
+        line: u64,
+    }
+    let mut rows: Vec<Row> = Vec::new();
+    each_record(
+        files.preferences,
+        &["student_id", "rank", "program_id", "priority"],
+        &["score"],
+        |c, r, line| {
+            let student_id = c.required(r, line, "student_id")?;
+            let student = builder.student_index(student_id).ok_or_else(|| {
+                c.bad(
+                    line,
+                    "student_id",
+                    student_id,
+                    &format!("a student_id from {}", files.students.name),
+                )
+            })?;
+            let rank = c.required(r, line, "rank")?;
+            let rank = whole(
+                c,
+                line,
+                "rank",
+                rank,
+                "a whole number from 1 (the first choice)",
+            )?;
+            if rank == 0 {
+                return Err(c.bad(
+                    line,
+                    "rank",
+                    "0",
+                    "a whole number from 1 (the first choice)",
+                ));
+            }
+            let program_id = c.required(r, line, "program_id")?;
+            let program = builder.program_index(program_id).ok_or_else(|| {
+                c.bad(
+                    line,
+                    "program_id",
+                    program_id,
+                    &format!("a program_id from {}", files.programs.name),
+                )
+            })?;
+            let priority = c.required(r, line, "priority")?;
+            let priority = whole(
+                c,
+                line,
+                "priority",
+                priority,
+                "a whole number, 0 or more (lower goes first)",
+            )?;
+            let score = match c.get(r, line, "score")? {
+                Some(text) => Some(
+                    text.parse::<f64>()
+                        .ok()
+                        .filter(|s| s.is_finite())
+                        .ok_or_else(|| c.bad(line, "score", text, "a number"))?,
+                ),
+                None => None,
+            };
+            rows.push(Row {
+                student,
+                rank,
+                program,
+                priority,
+                score,
+                line,
+            });
+            Ok(())
+        },
+    )?;
+    if !rows
+        .windows(2)
+        .all(|w| (w[0].student, w[0].rank) <= (w[1].student, w[1].rank))
+    {
+        rows.sort_by_key(|r| (r.student, r.rank, r.line));
+    }
+    let file = files.preferences.name;
+    let mut seen: HashMap<u32, u32> = HashMap::new();
+    for group in rows.chunk_by(|a, b| a.student == b.student) {
+        seen.clear();
+        let student_id = builder.student_id(group[0].student).to_string();
+        for (i, row) in group.iter().enumerate() {
+            let expected_rank = i as u32 + 1;
+            if row.rank < expected_rank {
+                return Err(error(
+                    file,
+                    Some(row.line),
+                    Some("rank"),
+                    Some(&row.rank.to_string()),
+                    &format!("a rank student {student_id} has not used yet"),
+                ));
+            }
+            if row.rank > expected_rank {
+                return Err(error(
+                    file,
+                    Some(row.line),
+                    Some("rank"),
+                    Some(&row.rank.to_string()),
+                    &format!(
+                        "ranks without gaps: student {student_id} has no rank {expected_rank}"
+                    ),
+                ));
+            }
+            if let Some(first) = seen.insert(row.program, row.line as u32) {
+                return Err(error(
+                    file,
+                    Some(row.line),
+                    Some("program_id"),
+                    None,
+                    &format!(
+                        "each program once per student: student {student_id} already ranks it on line {first}"
+                    ),
+                ));
+            }
+            builder.choice(
+                row.student,
+                Choice {
+                    program: row.program,
+                    priority: row.priority,
+                    score: row.score,
+                },
+            );
+        }
+    }
+    drop(rows);
+
+    // Reserves.
+    if let Some(file) = files.reserves {
+        each_record(
+            file,
+            &["program_id", "category", "order"],
+            &["seats", "eligible_only"],
+            |c, r, line| {
+                let program_id = c.required(r, line, "program_id")?;
+                let program = builder.program_index(program_id).ok_or_else(|| {
+                    c.bad(
+                        line,
+                        "program_id",
+                        program_id,
+                        &format!("a program_id from {}", files.programs.name),
+                    )
+                })?;
+                let category = c.required(r, line, "category")?;
+                let seats = c.get(r, line, "seats")?;
+                let seats = match (category == OPEN, seats) {
+                    (true, None) => Seats::Count(0),
+                    (true, Some(text)) => {
+                        return Err(c.bad(
+                            line,
+                            "seats",
+                            text,
+                            "an empty cell: the open seats are what the reserves leave",
+                        ))
+                    }
+                    (false, None) => {
+                        return Err(c.bad(
+                            line,
+                            "seats",
+                            "",
+                            "a number of seats or a percent such as 50%",
+                        ))
+                    }
+                    (false, Some(text)) => parse_seats(text).ok_or_else(|| {
+                        c.bad(
+                            line,
+                            "seats",
+                            text,
+                            "a whole number of seats or a percent from 0% to 100%",
+                        )
+                    })?,
+                };
+                let order = c.required(r, line, "order")?;
+                let order = whole(
+                    c,
+                    line,
+                    "order",
+                    order,
+                    "a whole number from 1 (filled first)",
+                )?;
+                let eligible_only =
+                    flag(c, line, "eligible_only", c.get(r, line, "eligible_only")?)?;
+                builder.reserve(
+                    program,
+                    Reserve {
+                        category: category.to_string(),
+                        seats,
+                        order,
+                        eligible_only,
+                    },
+                );
+                Ok(())
+            },
+        )?;
+    }
+
+    // Eligibility.
+    if let Some(file) = files.eligibility {
+        each_record(
+            file,
+            &["student_id", "category"],
+            &["program_id"],
+            |c, r, line| {
+                let student_id = c.required(r, line, "student_id")?;
+                let student = builder.student_index(student_id).ok_or_else(|| {
+                    c.bad(
+                        line,
+                        "student_id",
+                        student_id,
+                        &format!("a student_id from {}", files.students.name),
+                    )
+                })?;
+                let category = c.required(r, line, "category")?;
+                let program = match c.get(r, line, "program_id")? {
+                    Some(p) => Some(builder.program_index(p).ok_or_else(|| {
+                        c.bad(
+                            line,
+                            "program_id",
+                            p,
+                            &format!("a program_id from {}", files.programs.name),
+                        )
+                    })?),
+                    None => None,
+                };
+                builder.eligible(student, category, program);
+                Ok(())
+            },
+        )?;
+    }
+
+    let market = builder.finish(policy.open_seats).map_err(|e| {
+        let file = match e {
+            crate::market::BuildError::Overreserved { .. }
+            | crate::market::BuildError::BadReserves { .. } => {
+                files.reserves.map(|f| f.name).unwrap_or("reserves.csv")
+            }
+            crate::market::BuildError::PartialLottery(_) => files.students.name,
+            _ => files.preferences.name,
+        };
+        error(file, None, None, None, &e.to_string())
+    })?;
+    policy.check(&market).map_err(|e| {
+        error(
+            files.policy.map(|f| f.name).unwrap_or("policy.json"),
+            None,
+            None,
+            None,
+            &e.to_string(),
+        )
+    })?;
+    Ok((market, policy))
+}
+
+fn parse_seats(text: &str) -> Option<Seats> {
+    if let Some(percent) = text.strip_suffix('%') {
+        let p: f64 = percent.trim().parse().ok()?;
+        return (p.is_finite() && (0.0..=100.0).contains(&p)).then_some(Seats::Percent(p));
+    }
+    text.parse::<u32>().ok().map(Seats::Count)
+}
+
+/// Quotes a CSV field when it needs it.
+fn field(out: &mut String, value: &str) {
+    if value.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&value.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(value);
+    }
+}
+
+fn row(out: &mut String, values: &[&str]) {
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        field(out, v);
+    }
+    out.push('\n');
+}
+
+/// `assignments.csv`: `student_id,program_id,rank`, one row per student in id order; program
+/// and rank are empty when unassigned, and rank is empty for a guaranteed seat at a program
+/// the student did not rank.
+pub fn write_assignments(run: &Run<'_>) -> String {
+    let market = run.market;
+    let mut out = String::with_capacity(market.student_count() * 24);
+    out.push_str("student_id,program_id,rank\n");
+    for (s, student) in market.students.iter().enumerate() {
+        if !run.takes_part(s as u32) {
+            continue;
+        }
+        match run.offer(s as u32) {
+            Some(offer) => {
+                let rank = offer.rank.map(|r| (r + 1).to_string()).unwrap_or_default();
+                row(
+                    &mut out,
+                    &[
+                        &student.id,
+                        &market.programs[offer.program as usize].id,
+                        &rank,
+                    ],
+                );
+            }
+            None => row(&mut out, &[&student.id, "", ""]),
+        }
+    }
+    out
+}
+
+/// `cutoffs.csv`: per program and seat block, its capacity, seats filled, whether it is full,
+/// and the priority, score and lottery number of the last student admitted.
+pub fn write_cutoffs(run: &Run<'_>) -> String {
+    let market = run.market;
+    let mut out = String::new();
+    out.push_str(
+        "program_id,seat_category,capacity,filled,status,last_priority,last_score,last_lottery_number\n",
+    );
+    for cutoff in run.cutoffs() {
+        let program = &market.programs[cutoff.program as usize].id;
+        let category = cutoff.category.as_deref().unwrap_or(OPEN);
+        let status = if cutoff.full() { "full" } else { "open" };
+        let (priority, score, lottery) = match cutoff.last {
+            Some(k) => (
+                k.priority().to_string(),
+                k.score().map(|s| s.to_string()).unwrap_or_default(),
+                k.lottery.to_string(),
+            ),
+            None => Default::default(),
+        };
+        row(
+            &mut out,
+            &[
+                program,
+                category,
+                &cutoff.capacity.to_string(),
+                &cutoff.filled.to_string(),
+                status,
+                &priority,
+                &score,
+                &lottery,
+            ],
+        );
+    }
+    out
+}
+
+/// `waitlists.csv`: per program, the students who ranked it above their offer, in order.
+pub fn write_waitlists(run: &Run<'_>) -> String {
+    let market = run.market;
+    let mut out = String::new();
+    out.push_str("program_id,position,student_id,priority,lottery_number\n");
+    for (p, list) in run.waitlists().iter().enumerate() {
+        let program = &market.programs[p].id;
+        for (i, entry) in list.iter().enumerate() {
+            row(
+                &mut out,
+                &[
+                    program,
+                    &(i + 1).to_string(),
+                    &market.students[entry.student as usize].id,
+                    &entry.key.priority().to_string(),
+                    &entry.key.lottery.to_string(),
+                ],
+            );
+        }
+    }
+    out
+}
+
+/// `lottery.csv` under single tie-breaking: `student_id,lottery_number` for every student, so
+/// anyone can check the numbers against the documented construction.
+pub fn write_lottery(run: &Run<'_>) -> Option<String> {
+    let market = run.market;
+    run.lottery_number(0)?;
+    let mut out = String::with_capacity(market.student_count() * 30);
+    out.push_str("student_id,lottery_number\n");
+    for (s, student) in market.students.iter().enumerate() {
+        let number = run.lottery_number(s as u32).expect("single tie-breaking");
+        let _ = writeln!(out, "{},{number}", csv_text(&student.id));
+    }
+    Some(out)
+}
+
+fn csv_text(value: &str) -> String {
+    let mut out = String::new();
+    field(&mut out, value);
+    out
+}
+
+/// The inputs in canonical form, the files the input digest covers, in digest order:
+/// `programs.csv`, `students.csv`, `preferences.csv`, `reserves.csv`, `eligibility.csv` and
+/// `policy.json` (without the seed). Rows are in id order with every column written, and
+/// reserves are written as resolved seat blocks, so two sets of files that mean the same
+/// market have the same canonical form.
+pub fn canonical_inputs(market: &Market, policy: &Policy) -> Vec<(&'static str, String)> {
+    let mut programs = String::from("program_id,capacity,school_id,grade,name\n");
+    for p in &market.programs {
+        row(
+            &mut programs,
+            &[
+                &p.id,
+                &p.capacity.to_string(),
+                p.school_id.as_deref().unwrap_or(""),
+                p.grade.as_deref().unwrap_or(""),
+                p.name.as_deref().unwrap_or(""),
+            ],
+        );
+    }
+
+    let given = market.students.iter().any(|s| s.lottery_number.is_some());
+    let mut students = String::from(if given {
+        "student_id,family_id,lottery_number,grade,guaranteed_program_id,planning_area,student_groups,late\n"
+    } else {
+        "student_id,family_id,grade,guaranteed_program_id,planning_area,student_groups,late\n"
+    });
+    for s in &market.students {
+        let guaranteed = s
+            .guaranteed_program
+            .map(|p| market.programs[p as usize].id.as_str())
+            .unwrap_or("");
+        let groups = s.groups.join(";");
+        let lottery = s.lottery_number.map(|n| n.to_string()).unwrap_or_default();
+        let mut values: Vec<&str> = vec![&s.id, s.family_id.as_deref().unwrap_or("")];
+        if given {
+            values.push(&lottery);
+        }
+        values.extend([
+            s.grade.as_deref().unwrap_or(""),
+            guaranteed,
+            s.planning_area.as_deref().unwrap_or(""),
+            &groups,
+            if s.late { "true" } else { "false" },
+        ]);
+        row(&mut students, &values);
+    }
+
+    let scores = market.has_scores();
+    let mut preferences = String::with_capacity(market.choice_count() * 24);
+    preferences.push_str(if scores {
+        "student_id,rank,program_id,priority,score\n"
+    } else {
+        "student_id,rank,program_id,priority\n"
+    });
+    for (s, student) in market.students.iter().enumerate() {
+        let id = csv_text(&student.id);
+        for r in 0..market.list_len(s as u32) {
+            let c = market.choice(s as u32, r);
+            let program = csv_text(&market.programs[c.program as usize].id);
+            let _ = write!(preferences, "{id},{},{program},{}", r + 1, c.priority);
+            if scores {
+                let _ = write!(
+                    preferences,
+                    ",{}",
+                    c.score.map(|v| v.to_string()).unwrap_or_default()
+                );
+            }
+            preferences.push('\n');
+        }
+    }
+
+    let mut reserves = String::from("program_id,category,seats,order,eligible_only\n");
+    if market.has_reserves() {
+        for p in 0..market.programs.len() as u32 {
+            for (order, b) in market.program_buckets(p).enumerate() {
+                let block = &market.buckets[b as usize];
+                let (category, seats) = match block.category {
+                    Some(c) => (
+                        market.categories[c as usize].as_str(),
+                        block.capacity.to_string(),
+                    ),
+                    None => (OPEN, String::new()),
+                };
+                row(
+                    &mut reserves,
+                    &[
+                        &market.programs[p as usize].id,
+                        category,
+                        &seats,
+                        &(order + 1).to_string(),
+                        if block.eligible_only { "true" } else { "false" },
+                    ],
+                );
+            }
+        }
+    }
+
+    let mut eligibility = String::from("student_id,category,program_id\n");
+    for &(s, c, p) in market.eligibility_entries() {
+        let program = if p == Market::ANY {
+            ""
+        } else {
+            market.programs[p as usize].id.as_str()
+        };
+        row(
+            &mut eligibility,
+            &[
+                &market.students[s as usize].id,
+                &market.categories[c as usize],
+                program,
+            ],
+        );
+    }
+
+    let mut policy_json =
+        serde_json::to_string_pretty(&policy.without_seed()).expect("a policy serialises");
+    policy_json.push('\n');
+
+    vec![
+        ("programs.csv", programs),
+        ("students.csv", students),
+        ("preferences.csv", preferences),
+        ("reserves.csv", reserves),
+        ("eligibility.csv", eligibility),
+        ("policy.json", policy_json),
+    ]
+}

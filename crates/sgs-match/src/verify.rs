@@ -1,0 +1,345 @@
+//! Committing to the inputs before the seed exists, recording a run, and verifying it.
+//!
+//! * [`commit`] gives the SHA-256 digest of the canonical inputs (see
+//!   [`crate::format::canonical_inputs`]): for each file in order, the UTF-8 text
+//!   `<name>\n<byte length>\n` followed by the file's bytes, all hashed together. It is
+//!   published after applications close, with the canonical files.
+//! * The seed is then `Seed::derive(digest, public value)`, from a value announced later.
+//! * [`outputs`] writes a run's files and its record (`run.json`): engine version, digest,
+//!   seed, public value, policy, counts, invariant checks and the SHA-256 of every output.
+//! * [`verify`] re-derives the digest and the seed, re-runs the match, and confirms every
+//!   published file byte for byte and every offer row by row.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::check::{check, Checks};
+use crate::format::{
+    canonical_inputs, write_assignments, write_cutoffs, write_lottery, write_waitlists,
+};
+use crate::lottery::Seed;
+use crate::market::Market;
+use crate::policy::{Policy, PolicyError};
+use crate::run::{run, Run};
+use crate::stats::summarize;
+
+/// The engine's name and version, recorded with every run.
+pub const ENGINE: &str = concat!("sgs-match ", env!("CARGO_PKG_VERSION"));
+
+/// The digest of files: SHA-256 over `<name>\n<length>\n<bytes>` for each, in order.
+pub fn digest_of(files: &[(&str, String)]) -> String {
+    let mut hasher = Sha256::new();
+    for (name, bytes) in files {
+        hasher.update(name.as_bytes());
+        hasher.update(b"\n");
+        hasher.update(bytes.len().to_string().as_bytes());
+        hasher.update(b"\n");
+        hasher.update(bytes.as_bytes());
+    }
+    hex::encode(hasher.finalize())
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// What is published when applications close.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Commitment {
+    /// The engine that will run the match.
+    pub engine: String,
+    /// The digest of the canonical inputs.
+    pub input_digest: String,
+    /// Students in the market.
+    pub students: usize,
+    /// Programs in the market.
+    pub programs: usize,
+    /// Ranked choices in the market.
+    pub choices: usize,
+    /// How the seed will be fixed.
+    pub seed_rule: String,
+}
+
+/// Commits to a market and policy: the digest and the canonical files it covers.
+pub fn commit(market: &Market, policy: &Policy) -> (Commitment, Vec<(&'static str, String)>) {
+    let files = canonical_inputs(market, policy);
+    let commitment = Commitment {
+        engine: ENGINE.to_string(),
+        input_digest: digest_of(&files),
+        students: market.student_count(),
+        programs: market.programs.len(),
+        choices: market.choice_count(),
+        seed_rule: "seed = SHA-256 of the UTF-8 text \"<input_digest>\\n<public value>\", \
+                    the public value announced after this commitment"
+            .to_string(),
+    };
+    (commitment, files)
+}
+
+/// Counts recorded with a run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    /// Students who took part.
+    pub students: u32,
+    /// Programs.
+    pub programs: u32,
+    /// Ranked choices.
+    pub choices: u32,
+    /// Students offered a seat.
+    pub offered: u32,
+    /// Offered their first choice.
+    pub first_choice: u32,
+    /// Offered a top-three choice.
+    pub top_three: u32,
+    /// Offered nothing.
+    pub unassigned: u32,
+    /// Offered only a guaranteed seat they did not rank.
+    pub guaranteed_only: u32,
+    /// Placed over capacity on a guarantee.
+    pub forced: u32,
+    /// Applications to seat blocks in the final pass.
+    pub proposals: u64,
+    /// Runs made by the linked-sibling rule.
+    pub sibling_passes: u32,
+    /// Whether the linked-sibling rule reached a fixed point.
+    pub sibling_converged: bool,
+    /// Stable improvement cycles carried out.
+    pub improvement_cycles: u32,
+    /// Students whose offer the cycles changed.
+    pub improved: u32,
+}
+
+/// `run.json`: everything needed to reproduce and audit a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    /// The engine.
+    pub engine: String,
+    /// The digest of the canonical inputs.
+    pub input_digest: String,
+    /// The seed used.
+    pub seed: Seed,
+    /// The public value the seed was derived from, when it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_value: Option<String>,
+    /// The policy (without the seed).
+    pub policy: Policy,
+    /// Counts.
+    pub counts: Counts,
+    /// The invariant checks of the result.
+    pub checks: Checks,
+    /// SHA-256 of each output file.
+    pub outputs: BTreeMap<String, String>,
+}
+
+/// A run's output files and record.
+#[derive(Debug, Clone)]
+pub struct Outputs {
+    /// `assignments.csv`, `cutoffs.csv`, `waitlists.csv` and, under single tie-breaking,
+    /// `lottery.csv`.
+    pub files: Vec<(&'static str, String)>,
+    /// The record, written as `run.json`.
+    pub record: RunRecord,
+}
+
+impl Outputs {
+    /// `run.json`'s text.
+    pub fn record_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(&self.record).expect("a record serialises");
+        text.push('\n');
+        text
+    }
+}
+
+/// Writes a run's outputs and record.
+pub fn outputs(run: &Run<'_>, input_digest: &str, public_value: Option<&str>) -> Outputs {
+    let mut files = vec![
+        ("assignments.csv", write_assignments(run)),
+        ("cutoffs.csv", write_cutoffs(run)),
+        ("waitlists.csv", write_waitlists(run)),
+    ];
+    if let Some(lottery) = write_lottery(run) {
+        files.push(("lottery.csv", lottery));
+    }
+    let summary = summarize(run);
+    let o = &run.outcome;
+    let record = RunRecord {
+        engine: ENGINE.to_string(),
+        input_digest: input_digest.to_string(),
+        seed: run.seed,
+        public_value: public_value.map(|v| v.trim().to_string()),
+        policy: run.policy.without_seed(),
+        counts: Counts {
+            students: summary.overall.students,
+            programs: run.market.programs.len() as u32,
+            choices: run.market.choice_count() as u32,
+            offered: summary.overall.any_choice + summary.overall.guaranteed_only,
+            first_choice: summary.overall.first_choice,
+            top_three: summary.overall.top_three,
+            unassigned: summary.overall.unassigned,
+            guaranteed_only: summary.overall.guaranteed_only,
+            forced: o.forced,
+            proposals: o.proposals,
+            sibling_passes: o.passes,
+            sibling_converged: o.converged,
+            improvement_cycles: o.cycles,
+            improved: o.improved,
+        },
+        checks: check(run),
+        outputs: files
+            .iter()
+            .map(|(name, text)| (name.to_string(), sha256_hex(text.as_bytes())))
+            .collect(),
+    };
+    Outputs { files, record }
+}
+
+/// One published file compared with the re-run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileCheck {
+    /// The file.
+    pub name: String,
+    /// Whether it was published.
+    pub published: bool,
+    /// Whether it is byte for byte what the re-run writes.
+    pub identical: bool,
+}
+
+/// The verdict of [`verify`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verification {
+    /// The digest of the inputs given to the verifier.
+    pub input_digest: String,
+    /// Whether it equals the digest in the record.
+    pub digest_matches: bool,
+    /// The seed re-run with.
+    pub seed: Seed,
+    /// Whether the seed derived from the digest and the public value equals the recorded seed
+    /// (`None` when no public value was given: the recorded seed was used as is).
+    pub seed_derived: Option<bool>,
+    /// Every output file.
+    pub files: Vec<FileCheck>,
+    /// Rows of the published `assignments.csv` that the re-run confirms.
+    pub offers_confirmed: u32,
+    /// Rows that differ, in words (at most twenty).
+    pub offers_differing: Vec<String>,
+    /// Rows of the published file that the re-run does not produce at all, or the reverse.
+    pub rows_missing: u32,
+    /// The invariant checks on the re-run.
+    pub checks: Checks,
+}
+
+impl Verification {
+    /// Whether everything was confirmed.
+    pub fn passed(&self) -> bool {
+        self.digest_matches
+            && self.seed_derived != Some(false)
+            && self.files.iter().all(|f| !f.published || f.identical)
+            && self.offers_differing.is_empty()
+            && self.rows_missing == 0
+            && self.checks.all_passed()
+    }
+}
+
+/// Re-runs a published match and compares. `published` holds the output files by name (at
+/// least `assignments.csv`); `public_value`, when given, re-derives the seed.
+pub fn verify(
+    market: &Market,
+    policy: &Policy,
+    record: &RunRecord,
+    published: &BTreeMap<String, Vec<u8>>,
+    public_value: Option<&str>,
+) -> Result<Verification, PolicyError> {
+    let (commitment, _) = commit(market, policy);
+    let digest = commitment.input_digest;
+    let (seed, seed_derived) = match public_value {
+        Some(value) => {
+            let derived = Seed::derive(&digest, value);
+            (derived, Some(derived == record.seed))
+        }
+        None => (record.seed, None),
+    };
+    let rerun = run(market, policy, seed)?;
+    let fresh = outputs(&rerun, &digest, public_value);
+
+    let files = fresh
+        .files
+        .iter()
+        .map(|(name, text)| {
+            let theirs = published.get(*name);
+            FileCheck {
+                name: name.to_string(),
+                published: theirs.is_some(),
+                identical: theirs.is_some_and(|t| t == text.as_bytes()),
+            }
+        })
+        .collect();
+
+    // Offers row by row, so a failure names the students.
+    let mut ours: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let assignments = &fresh.files[0].1;
+    for line in assignments.lines().skip(1) {
+        let mut cells = split_row(line).into_iter();
+        let student = cells.next().unwrap_or_default();
+        let program = cells.next().unwrap_or_default();
+        let rank = cells.next().unwrap_or_default();
+        ours.insert(student, (program, rank));
+    }
+    let mut confirmed = 0;
+    let mut differing = Vec::new();
+    let mut missing = 0;
+    let theirs = published
+        .get("assignments.csv")
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default();
+    let mut seen = 0usize;
+    for line in theirs.lines().skip(1) {
+        let mut cells = split_row(line).into_iter();
+        let student = cells.next().unwrap_or_default();
+        let program = cells.next().unwrap_or_default();
+        let rank = cells.next().unwrap_or_default();
+        match ours.get(&student) {
+            Some((p, r)) if *p == program && *r == rank => {
+                confirmed += 1;
+                seen += 1;
+            }
+            Some((p, _)) => {
+                seen += 1;
+                if differing.len() < 20 {
+                    differing.push(format!(
+                        "student {student}: published {:?}, re-run gives {:?}",
+                        program, p
+                    ));
+                }
+            }
+            None => missing += 1,
+        }
+    }
+    missing += (ours.len() - seen.min(ours.len())) as u32;
+
+    Ok(Verification {
+        input_digest: digest.clone(),
+        digest_matches: digest == record.input_digest,
+        seed,
+        seed_derived,
+        files,
+        offers_confirmed: confirmed,
+        offers_differing: differing,
+        rows_missing: missing,
+        checks: check(&rerun),
+    })
+}
+
+/// Splits one CSV line as written by this crate (quoted fields allowed).
+fn split_row(line: &str) -> Vec<String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(line.as_bytes());
+    reader
+        .records()
+        .next()
+        .and_then(Result::ok)
+        .map(|r| r.iter().map(str::to_string).collect())
+        .unwrap_or_default()
+}

@@ -1,5 +1,6 @@
-//! The work behind the `sgs` command: loading the demo district, importing files, exporting a
-//! district, creating accounts. `main.rs` only parses arguments and prints.
+//! The work behind the `sgs` command: loading the demo district (and its self-assessments),
+//! importing files, exporting a district, creating accounts. `main.rs` only parses arguments
+//! and prints.
 
 use std::path::{Path, PathBuf};
 
@@ -37,6 +38,13 @@ pub fn demo_accounts() -> Vec<(&'static str, &'static str, Role)> {
         ("reviewer@riverbend.example", "Rui Reviewer", Role::Reviewer),
         ("partner@riverbend.example", "Pat Partner", Role::Partner),
         ("family@riverbend.example", "Flor Family", Role::Family),
+        // Raters of the demo self-assessments (see `sgs_demo::assessments::RATERS`).
+        (
+            "principal@riverbend.example",
+            "Paz Principal",
+            Role::Reviewer,
+        ),
+        ("board@riverbend.example", "Bea Board", Role::Reviewer),
     ]
 }
 
@@ -69,6 +77,87 @@ pub async fn load_demo(store: &Store) -> anyhow::Result<()> {
             .upsert_user(district, email, name, role, &hash, "sgs demo")
             .await
             .with_context(|| format!("Failed to create demo account {email}"))?;
+    }
+    load_demo_assessments(store)
+        .await
+        .context("Failed to load the demo self-assessments")?;
+    Ok(())
+}
+
+/// Loads the demo district's self-assessments (two closed years across a rubric edit, one in
+/// progress) through the same store calls the app makes, unless the district already has
+/// assessments: refreshing the demo never overwrites work done on it.
+async fn load_demo_assessments(store: &Store) -> anyhow::Result<()> {
+    use sgs_demo::assessments::{assessments, rubrics, FACILITATOR};
+
+    let district = sgs_demo::DEMO_DISTRICT_ID;
+    if !store.assessments(district).await?.is_empty() {
+        return Ok(());
+    }
+    let users = store.users(district).await?;
+    let id_of = |email: &str| {
+        users
+            .iter()
+            .find(|u| u.email == email)
+            .map(|u| u.id)
+            .with_context(|| format!("demo account {email} is missing"))
+    };
+    let actor = "sgs demo";
+    let facilitator = id_of(FACILITATOR)?;
+    let [_, edited] = rubrics();
+
+    for demo in assessments() {
+        if store.current_rubric(district).await?.version < demo.rubric_version {
+            store.save_rubric(district, &edited, actor).await?;
+        }
+        let id = store
+            .open_assessment(district, demo.school_year, facilitator, actor)
+            .await?;
+        for rater in &demo.raters {
+            let user_id = id_of(rater.email)?;
+            store
+                .invite_rater(district, id, user_id, rater.rater_role, actor)
+                .await?;
+            let answers: Vec<sgs_store::RatingInput> = demo
+                .ratings
+                .iter()
+                .filter(|r| r.rater == rater.email)
+                .map(|r| sgs_store::RatingInput {
+                    indicator_id: r.indicator_id.clone(),
+                    answer: Some(r.answer),
+                    note: r.note.clone(),
+                    evidence_links: r.evidence_links.clone(),
+                })
+                .collect();
+            if !answers.is_empty() {
+                store
+                    .save_ratings(district, id, user_id, &answers, actor)
+                    .await?;
+            }
+            if rater.submitted {
+                store.submit_ratings(district, id, user_id, actor).await?;
+            }
+        }
+        if !demo.consensus.is_empty() {
+            store
+                .record_consensus(district, id, &demo.consensus, facilitator, actor)
+                .await?;
+        }
+        for work in &demo.initiatives {
+            let lever = work.indicator_id.split('.').next();
+            let new = sgs_store::NewInitiative {
+                title: work.title,
+                owner: work.owner,
+                due_date: Some(work.due_date),
+                lever_id: lever,
+                source_indicator_id: Some(work.indicator_id),
+                source_assessment_id: Some(id),
+            };
+            store.create_initiative(district, &new, actor).await?;
+        }
+        if demo.closed {
+            store.close_assessment(district, id, actor).await?;
+        }
     }
     Ok(())
 }

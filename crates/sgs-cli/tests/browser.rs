@@ -436,3 +436,299 @@ fn an_analyst_walks_from_the_north_star_to_a_priority_area_a_campus_and_a_scenar
     assert!(!page.contains("No actions yet"), "the action was added");
     assert!(page.contains("With the actions"), "the comparison is shown");
 }
+
+impl Session<'_> {
+    /// Sets the window size: a phone (390×844) or a desktop (1280×900).
+    fn window(&self, (width, height): (u32, u32)) {
+        self.post("/window/rect", json!({"width": width, "height": height}));
+    }
+
+    /// Signs in through the form, then switches the language with the page's own link when
+    /// `lang` is Spanish.
+    fn sign_in(&self, app: &str, email: &str, lang: &str) {
+        self.goto(&format!("{app}/login"));
+        self.type_into("#email", email);
+        self.type_into("#password", DEMO_PASSWORD);
+        self.click("button[type=submit]");
+        let landed = self.wait_for_url(|u| !u.ends_with("/login"));
+        assert!(!landed.ends_with("/login"), "{email} could not sign in");
+        if lang == "es" {
+            self.goto(&format!("{app}/d/999901/self-assessment"));
+            self.click("a[lang=es]");
+            self.wait_for_source(|s| s.contains("lang=\"es\""));
+        }
+    }
+
+    /// The page fits the window's width and every field has a label.
+    fn fits_and_is_labelled(&self, what: &str) {
+        // The elements that reach past the right edge (outside any scrolling box), named so
+        // a failure says what to fix.
+        let wide = self.script(
+            "if (document.documentElement.scrollWidth <= window.innerWidth + 1) return '';\
+             const inScroller = e => { for (let p = e.parentElement; p; p = p.parentElement) { \
+               const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') return true; } return false; };\
+             return Array.from(document.querySelectorAll('body *'))\
+             .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !inScroller(e))\
+             .slice(0, 8).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '') \
+               + ' ' + Math.round(e.getBoundingClientRect().right) + 'px').join(', ') || 'the page';",
+        );
+        assert_eq!(wide, json!(""), "{what} scrolls sideways");
+        let unlabeled = self.script(
+            "return Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))\
+             .filter(e => !(e.id && document.querySelector('label[for=\"' + e.id + '\"]'))).map(e => e.name).join(',');",
+        );
+        assert_eq!(
+            unlabeled,
+            json!(""),
+            "{what} has form fields without labels"
+        );
+    }
+
+    /// Sets a select to the option whose text contains `text`.
+    fn choose(&self, select: &str, text: &str) {
+        let done = self.script(&format!(
+            "const s = document.querySelector('{select}'); \
+             const o = Array.from(s.options).find(o => o.text.includes('{text}')); \
+             if (!o) return false; s.value = o.value; return true;"
+        ));
+        assert_eq!(done, json!(true), "no option {text:?} in {select}");
+    }
+
+    /// Presses keys on the focused element (WebDriver key codes).
+    fn keys(&self, keys: &str) {
+        let active = self.get("/element/active");
+        let active = active[ELEMENT].as_str().unwrap().to_string();
+        self.post(&format!("/element/{active}/value"), json!({"text": keys}));
+    }
+}
+
+/// What a person reads on the self-assessment screens, per language.
+struct Words {
+    title: &'static str,
+    saved: &'static str,
+    submitted: &'static str,
+    consensus: &'static str,
+    profile: &'static str,
+    heat: &'static str,
+    discuss: &'static str,
+}
+
+const ENGLISH: Words = Words {
+    title: "Self-assessment",
+    saved: "Draft saved",
+    submitted: "Your ratings are submitted",
+    consensus: "Consensus: 2 · Emerging",
+    profile: "Lever profile",
+    heat: "Heat map of indicators",
+    discuss: "High disagreement",
+};
+
+const SPANISH: Words = Words {
+    title: "Autoevaluación",
+    saved: "Borrador guardado",
+    submitted: "Sus calificaciones fueron entregadas",
+    consensus: "Consenso: 2 · Emergente",
+    profile: "Perfil por palanca",
+    heat: "Mapa de calor",
+    discuss: "Mucho desacuerdo",
+};
+
+/// One rater's part: answer the first indicator with `level` (by keyboard when asked), add a
+/// note and a link, save the draft, come back to it, answer the rest "don't know", submit.
+fn rate_and_submit(
+    browser: &Session,
+    form_url: &str,
+    level: u8,
+    by_keyboard: bool,
+    note: &str,
+    words: &Words,
+) {
+    browser.goto(form_url);
+    browser.fits_and_is_labelled("the rating form");
+    if by_keyboard {
+        // Arrow keys move the choice within an indicator's radio group; Enter saves the draft.
+        browser.script("document.querySelector('#i1-1').focus(); return true;");
+        browser.keys(&"\u{E015}".repeat(usize::from(level - 1)));
+    } else {
+        browser.click(&format!("#i1-{level}"));
+    }
+    browser.type_into("#i1-note", note);
+    browser.type_into("#i1-links", "https://riverbend.example/evidence.pdf");
+    if by_keyboard {
+        // The first "Save draft" button, reached and pressed from the keyboard.
+        browser.script(
+            "document.querySelector('button[name=action][value=save]').focus(); return true;",
+        );
+        browser.keys("\u{E007}");
+    } else {
+        browser.click("button[name=action][value=save]");
+    }
+    let page = browser.wait_for_source(|s| s.contains(words.saved));
+    assert!(page.contains(words.saved), "the draft was saved");
+
+    // Come back later: the draft is there.
+    browser.goto(form_url);
+    let checked = browser.script(&format!(
+        "return document.querySelector('#i1-{level}').checked && document.querySelector('#i1-note').value;"
+    ));
+    assert_eq!(checked, json!(note), "the draft came back");
+
+    browser.script(
+        "document.querySelectorAll('fieldset.sa-indicator').forEach(f => { \
+           if (!f.querySelector('input[type=radio]:checked')) f.querySelector('input[value=dont-know]').click(); }); \
+         return true;",
+    );
+    browser.click("button[name=action][value=submit]");
+    let page = browser.wait_for_source(|s| s.contains(words.submitted));
+    assert!(page.contains(words.submitted), "the ratings were submitted");
+}
+
+#[test]
+fn administrator_raters_and_facilitator_run_a_self_assessment_in_both_languages_on_a_phone_and_a_desktop(
+) {
+    if !browser_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, app) = start_app(dir.path());
+    let driver = Driver::start();
+    let phone = (390, 844);
+    let desktop = (1280, 900);
+
+    for (round, (lang, window)) in [
+        ("en", desktop),
+        ("es", phone),
+        ("en", phone),
+        ("es", desktop),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let words = if lang == "es" { &SPANISH } else { &ENGLISH };
+        let start = 2026 + round as u16;
+        let year = format!("{start}-{}", start + 1);
+        let context = format!("{lang} {window:?}");
+
+        // The administrator opens the year with the analyst as facilitator and invites two raters.
+        let admin = driver.session();
+        admin.window(window);
+        admin.sign_in(&app, "admin@riverbend.example", lang);
+        admin.goto(&format!("{app}/d/999901/self-assessment"));
+        let page = admin.wait_for_source(|s| s.contains(words.title));
+        assert!(
+            page.contains(&format!("<h1>{}</h1>", words.title)),
+            "{context}"
+        );
+        admin.fits_and_is_labelled(&format!("{context}: the assessment list"));
+        let field = admin.find("#school_year");
+        admin.post(&format!("/element/{field}/clear"), json!({}));
+        admin.type_into("#school_year", &year);
+        admin.choose("#facilitator_id", "Ana Analyst");
+        admin.click("main form button[type=submit]");
+        let home = admin.wait_for_url(|u| {
+            u.rsplit('/')
+                .next()
+                .is_some_and(|tail| tail.parse::<i64>().is_ok())
+        });
+        for (who, seat) in [("reviewer@", "cabinet"), ("board@", "board")] {
+            admin.choose("#user_id", who);
+            admin.script(&format!(
+                "document.querySelector('#rater_role').value = '{seat}'; return true;"
+            ));
+            admin.click("form[action$='/raters'] button[type=submit]");
+            admin.wait_for_source(|s| !s.contains(&format!("{who}riverbend.example</option>")));
+        }
+        let page = admin.source();
+        assert!(
+            page.contains("Rui Reviewer") && page.contains("Bea Board"),
+            "{context}: the team"
+        );
+        admin.fits_and_is_labelled(&format!("{context}: the assessment"));
+        drop(admin);
+
+        // Two raters: one with the mouse, one by keyboard; they disagree on the first indicator.
+        let form_url = format!("{home}/rate");
+        let reviewer = driver.session();
+        reviewer.window(window);
+        reviewer.sign_in(&app, "reviewer@riverbend.example", lang);
+        rate_and_submit(
+            &reviewer,
+            &form_url,
+            2,
+            false,
+            "Drafted, not adopted",
+            words,
+        );
+        let board = driver.session();
+        board.window(window);
+        board.sign_in(&app, "board@riverbend.example", lang);
+        rate_and_submit(&board, &form_url, 4, true, "Adopted in May", words);
+        drop(board);
+
+        // The facilitator sees the disagreement first, records the consensus and closes.
+        let facilitator = driver.session();
+        facilitator.window(window);
+        facilitator.sign_in(&app, "analyst@riverbend.example", lang);
+        facilitator.goto(&format!("{home}/spread"));
+        let page = facilitator.wait_for_source(|s| s.contains("sa-indicator"));
+        let first = page.find("<section class=\"sa-indicator\"").unwrap();
+        assert!(
+            page[first..].find(words.discuss) < page[first..].find("</section>"),
+            "{context}: the split indicator comes first, flagged"
+        );
+        assert!(
+            page.contains("Drafted, not adopted") && page.contains("Adopted in May"),
+            "{context}: who said what"
+        );
+        facilitator.fits_and_is_labelled(&format!("{context}: the spread"));
+        facilitator.script("document.querySelector('#c1-level').value = '2'; return true;");
+        facilitator.type_into("#c1-rationale", "Drafted; the board has not voted");
+        facilitator.click("#ind-1 button[type=submit]");
+        let page = facilitator.wait_for_source(|s| s.contains(words.consensus));
+        assert!(
+            page.contains(words.consensus),
+            "{context}: consensus recorded"
+        );
+        facilitator.click("form[action$='/close'] button[type=submit]");
+        facilitator.wait_for_url(|u| u.ends_with("/results"));
+        let page = facilitator.wait_for_source(|s| s.contains(words.profile));
+        assert!(
+            page.contains(words.profile) && page.contains(words.heat),
+            "{context}: results"
+        );
+        facilitator.fits_and_is_labelled(&format!("{context}: the results"));
+
+        // Follow-up work from the first indicator.
+        facilitator.click("section[aria-labelledby=heat] a[href*='?work=']");
+        facilitator.wait_for_url(|u| u.contains("?work="));
+        facilitator.type_into("#work_title", &format!("Board vote {year}"));
+        facilitator.type_into("#work_owner", "Ana Analyst");
+        facilitator
+            .script("document.querySelector('#work_due').value = '2027-03-31'; return true;");
+        facilitator.click("form[action$='/work'] button[type=submit]");
+        let page = facilitator.wait_for_source(|s| s.contains(&format!("Board vote {year}")));
+        assert!(
+            page.contains(&format!("Board vote {year}")),
+            "{context}: the follow-up work is listed"
+        );
+        drop(facilitator);
+
+        // The raters now read the results, and still not each other's notes.
+        reviewer.goto(&format!("{home}/results"));
+        let page = reviewer.wait_for_source(|s| s.contains(words.profile));
+        assert!(
+            page.contains(words.heat),
+            "{context}: a rater reads the results"
+        );
+        assert!(
+            !page.contains("Adopted in May"),
+            "{context}: another rater's note"
+        );
+        reviewer.goto(&format!("{home}/spread"));
+        let page = reviewer.wait_for_source(|s| s.contains("403"));
+        assert!(
+            page.contains("403 Forbidden"),
+            "{context}: the spread is the facilitator's"
+        );
+    }
+}

@@ -6,8 +6,12 @@
 //! capacity, ratings on the real Texas accountability calendar, and resident students per
 //! planning area. The result is identical on every call: the generator reads no clock and no
 //! operating-system randomness, only its own seeded SplitMix64 streams. It does no IO.
+//!
+//! [`assessments`] holds the district's self-assessments: two closed years across a rubric
+//! edit and one in progress.
 
 mod areas;
+pub mod assessments;
 mod campuses;
 mod enrollment;
 mod groups;

@@ -11,6 +11,7 @@
 //! state intact and no change goes unrecorded.
 
 mod accounts;
+mod assessments;
 mod audit;
 mod goals;
 mod plans;
@@ -30,6 +31,10 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
 pub use accounts::{SessionInfo, User};
+pub use assessments::{
+    AssessmentRecord, Initiative, Invitation, NewInitiative, RatingInput, StoredConsensus,
+    StoredRating, StoredRubric,
+};
 pub use audit::{AuditEntry, ImportRecord};
 pub use plans::{NewDecision, PlanDecision};
 pub use scenarios::StoredScenario;
@@ -100,6 +105,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(7, "attendance_zones", "0007_attendance_zones.sql"),
     migration!(8, "births", "0008_births.sql"),
     migration!(9, "action_policies", "0009_action_policies.sql"),
+    migration!(10, "assessments", "0010_assessments.sql"),
 ];
 
 /// A connection pool to the SGS database.

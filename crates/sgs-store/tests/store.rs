@@ -130,6 +130,7 @@ async fn both_backends_have_the_same_tables_and_columns() {
         include_str!("../migrations/postgres/0007_attendance_zones.sql"),
         include_str!("../migrations/postgres/0008_births.sql"),
         include_str!("../migrations/postgres/0009_action_policies.sql"),
+        include_str!("../migrations/postgres/0010_assessments.sql"),
     ));
     let sqlite_without_bookkeeping: Vec<_> = sqlite
         .iter()

@@ -7,6 +7,7 @@
 //! and the Content-Security-Policy forbids other origins.
 
 pub mod api;
+pub mod assessment;
 pub mod auth;
 pub mod charts;
 pub mod error;
@@ -127,7 +128,7 @@ pub fn router(state: AppState) -> Router {
         .route("/d/{district}/options", get(pages::options))
         .route("/d/{district}/finder", get(pages::finder))
         .route("/d/{district}/innovation", get(pages::innovation))
-        .route("/d/{district}/self-assessment", get(pages::self_assessment))
+        .merge(assessment::routes())
         .route("/d/{district}/data", get(pages::data))
         .route(
             "/d/{district}/data/import",

@@ -1072,18 +1072,6 @@ pub(crate) async fn innovation(
     Ok(page(&viewer, Some(&ctx), viewer.lang.t("lever4.title"), body).into_response())
 }
 
-pub(crate) async fn self_assessment(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(district): Path<String>,
-) -> PageResult {
-    let ctx = district_ctx(&state, &district).await?;
-    let body = html! {
-        p { (viewer.lang.t("assessment.body")) }
-    };
-    Ok(page(&viewer, Some(&ctx), viewer.lang.t("assessment.title"), body).into_response())
-}
-
 // ---------------------------------------------------------------------------------------------
 // Staff pages.
 

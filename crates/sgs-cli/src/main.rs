@@ -403,13 +403,7 @@ async fn main() -> anyhow::Result<()> {
                 match format {
                     OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&result)?),
                     OutputFormat::Csv => {
-                        println!("planning_area_id,grade_band,baseline_gap,scenario_gap");
-                        for g in &result.gaps {
-                            println!(
-                                "{},{},{:.1},{:.1}",
-                                g.area_id, g.band, g.baseline_gap, g.scenario_gap
-                            );
-                        }
+                        print!("{}", sgs_web::scenarios::comparison_table(&result))
                     }
                 }
             }

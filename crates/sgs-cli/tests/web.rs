@@ -151,6 +151,21 @@ async fn apps() -> Vec<App> {
     apps
 }
 
+/// The values of the column named `name` in a CSV download, one per row.
+fn column(csv: &str, name: &str) -> Vec<String> {
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let index = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name} in {csv}"));
+    reader
+        .records()
+        .map(|r| r.unwrap()[index].to_string())
+        .collect()
+}
+
 fn email(role: Role) -> &'static str {
     demo_accounts()
         .into_iter()
@@ -788,15 +803,28 @@ async fn the_lever_1_screens_show_the_north_star_seat_gaps_and_projections() {
             .get(&format!("/d/{DEMO}/downloads/north-star.csv"), None)
             .await
             .body;
-        let rows: Vec<Vec<&str>> = csv
-            .lines()
-            .skip(1)
-            .map(|l| l.split(',').collect())
+        let years = column(&csv, "school_year");
+        let shares = column(&csv, "quality_percent");
+        assert_eq!(years.len(), 5, "{csv}");
+        assert_eq!(years[1], "2019-2020");
+        assert_eq!(shares[1], "", "no share in a year without ratings");
+        assert!(!shares[0].is_empty());
+        // Schools by tier add up to the schools of the year.
+        let campuses = column(&csv, "campuses");
+        let tiers: Vec<Vec<String>> = ["quality", "mixed", "low", "not_rated", "unknown"]
+            .iter()
+            .map(|t| column(&csv, &format!("campuses_{t}")))
             .collect();
-        assert_eq!(rows.len(), 5, "{csv}");
-        assert_eq!(rows[1][0], "2019-2020");
-        assert_eq!(rows[1][8], "", "no share in a year without ratings");
-        assert!(!rows[0][8].is_empty());
+        for (i, total) in campuses.iter().enumerate() {
+            let sum: usize = tiers.iter().map(|t| t[i].parse::<usize>().unwrap()).sum();
+            assert_eq!(sum.to_string(), *total, "{csv}");
+        }
+        assert!(campuses[0].parse::<usize>().unwrap() >= 55);
+        assert_eq!(
+            column(&csv, "campuses_not_rated")[1],
+            campuses[1],
+            "every campus is Not Rated in the disaster year"
+        );
 
         // Seat gaps: 3 rated years × 3 bands × 12 areas, each traceable to its campuses.
         let csv = app
@@ -892,12 +920,12 @@ async fn the_lever_1_screens_show_the_north_star_seat_gaps_and_projections() {
             .get(&format!("/d/{DEMO}/downloads/north-star.csv"), None)
             .await
             .body;
-        let first: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
         assert_eq!(
-            first[8], first[10],
+            column(&csv, "quality_percent")[0],
+            column(&csv, "expected_percent")[0],
             "the first measured year sits on its own path"
         );
-        assert_eq!(first[11], "true");
+        assert_eq!(column(&csv, "on_track")[0], "true");
         let entry = &app.store.audit_log(DEMO, 1).await.unwrap()[0];
         assert_eq!(entry.action, "set_north_star_goal", "{}", app.name);
 
@@ -908,6 +936,124 @@ async fn the_lever_1_screens_show_the_north_star_seat_gaps_and_projections() {
             other.body.contains("planning_areas.geojson"),
             "{}",
             app.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_lever_1_table_downloads_with_the_settings_of_its_page() {
+    for app in apps().await {
+        let goals = app.get(&format!("/d/{DEMO}/goals"), None).await.body;
+        let projections = app
+            .get(
+                &format!("/d/{DEMO}/projections?horizon=3&transitions=2&average=median"),
+                None,
+            )
+            .await
+            .body;
+        // Each table the screens show links its CSV and XLSX, and both answer.
+        for (page, stem, header) in [
+            (&goals, "north-star", "school_year,rating_method,students,"),
+            (
+                &goals,
+                "north-star-groups",
+                "school_year,student_group,students,",
+            ),
+            (
+                &goals,
+                "north-star-areas",
+                "school_year,planning_area_id,students,",
+            ),
+            (&goals, "tiers", "school_year,tier,students,campuses"),
+            (
+                &goals,
+                "seat-gaps",
+                "school_year,planning_area_id,grade_band,",
+            ),
+            (
+                &goals,
+                "quality-utilization",
+                "campus_id,name,school_year,utilization_percent,",
+            ),
+            (
+                &projections,
+                "district-projection",
+                "school_year,projected_low,",
+            ),
+            (
+                &projections,
+                "projections",
+                "campus_id,name,latest_enrollment,",
+            ),
+        ] {
+            let link = format!("/d/{DEMO}/downloads/{stem}.csv");
+            let at = page
+                .find(&format!("href=\"{link}"))
+                .unwrap_or_else(|| panic!("{}: no link to {link}", app.name));
+            let href = page[at + 6..]
+                .split('"')
+                .next()
+                .unwrap()
+                .replace("&amp;", "&");
+            let csv = app.get(&href, None).await;
+            assert_eq!(csv.status, StatusCode::OK, "{href}");
+            assert!(csv.body.starts_with(header), "{href}: {}", csv.body);
+            assert!(csv.body.lines().count() > 1, "{href} has rows");
+            let xlsx = app.get(&href.replace(".csv", ".xlsx"), None).await;
+            assert_eq!(xlsx.status, StatusCode::OK, "{href} as XLSX");
+        }
+        // The projections download repeats the page's settings.
+        let href =
+            format!("/d/{DEMO}/downloads/projections.csv?horizon=3&transitions=2&average=median");
+        assert!(
+            projections.contains(&href.replace('&', "&amp;")),
+            "the page links its own settings"
+        );
+        let csv = app.get(&href, None).await.body;
+        assert!(
+            column(&csv, "horizon_years").iter().all(|h| h == "3"),
+            "{csv}"
+        );
+        let district = app
+            .get(
+                &format!("/d/{DEMO}/downloads/district-projection.csv?horizon=3"),
+                None,
+            )
+            .await
+            .body;
+        assert_eq!(column(&district, "school_year").len(), 3, "{district}");
+        for ((low, likely), high) in column(&district, "projected_low")
+            .iter()
+            .zip(column(&district, "projected_likely"))
+            .zip(column(&district, "projected_high"))
+        {
+            let [low, likely, high] = [low, &likely, &high].map(|v| v.parse::<f64>().unwrap());
+            assert!(low <= likely && likely <= high, "{district}");
+        }
+        // Tiers: one row per year and tier, students adding up to the North Star's.
+        let tiers = app
+            .get(&format!("/d/{DEMO}/downloads/tiers.csv"), None)
+            .await
+            .body;
+        let north = app
+            .get(&format!("/d/{DEMO}/downloads/north-star.csv"), None)
+            .await
+            .body;
+        assert_eq!(column(&tiers, "tier").len(), 5 * 5);
+        let first_year: u32 = column(&tiers, "students")[..5]
+            .iter()
+            .map(|n| n.parse::<u32>().unwrap())
+            .sum();
+        assert_eq!(first_year.to_string(), column(&north, "students")[0]);
+        assert!(
+            goals.contains("id=\"tiers\""),
+            "the tier distribution is on the page"
+        );
+        assert_eq!(
+            app.get(&format!("/d/{DEMO}/downloads/nothing.csv"), None)
+                .await
+                .status,
+            StatusCode::NOT_FOUND
         );
     }
 }
@@ -987,6 +1133,13 @@ async fn analysts_build_scenarios_that_staff_can_read() {
         let rows: Vec<&str> = csv.body.lines().collect();
         assert!(rows[1].starts_with("quality_percent,,,"), "{}", csv.body);
         assert!(rows.iter().filter(|r| r.starts_with("seat_gap,")).count() >= 3 * 12);
+        assert!(
+            rows.iter()
+                .any(|r| r.starts_with(&format!("utilization,,,{low},"))),
+            "{}: the touched campus's utilization is in the download: {}",
+            app.name,
+            csv.body
+        );
         let family_csv = app
             .get(&format!("{path}/comparison.csv"), Some(&family))
             .await;
@@ -1140,12 +1293,7 @@ async fn the_annual_plan_proposes_actions_and_records_decisions() {
 #[tokio::test]
 async fn a_local_definition_of_great_applies_from_its_year() {
     for app in apps().await {
-        let shares = |csv: &str| -> Vec<String> {
-            csv.lines()
-                .skip(1)
-                .map(|l| l.split(',').nth(8).unwrap().to_string())
-                .collect()
-        };
+        let shares = |csv: &str| column(csv, "quality_percent");
         let before = shares(
             &app.get(&format!("/d/{DEMO}/downloads/north-star.csv"), None)
                 .await

@@ -169,6 +169,46 @@ pub fn bar_chart(label: &str, bars: &[(String, f64, &str)]) -> Markup {
     }
 }
 
+/// One row of a [`stacked_bars`] chart: a label and its parts (value, CSS class, name).
+pub type StackedRow<'a> = (String, Vec<(f64, &'a str, String)>);
+
+/// Horizontal bars that each fill the width with their parts in proportion: a distribution per
+/// row (students by tier per year, say). Each part's share and count are in its tooltip; a row
+/// whose parts sum to zero is drawn empty, not as a zero-width bar of some part.
+pub fn stacked_bars(label: &str, rows: &[StackedRow<'_>]) -> Markup {
+    let row = 30.0;
+    let height = TOP + row * rows.len() as f64 + 8.0;
+    let left = 90.0;
+    let plot_w = WIDTH - left - 20.0;
+    html! {
+        figure class="chart" {
+            svg viewBox={ "0 0 " (WIDTH) " " (height) } role="img" aria-label=(label) xmlns="http://www.w3.org/2000/svg" {
+                title { (label) }
+                @for (i, (name, parts)) in rows.iter().enumerate() {
+                    @let top = TOP + row * i as f64;
+                    @let total: f64 = parts.iter().map(|(v, _, _)| *v).sum();
+                    text x=(left - 8.0) y=(top + 18.0) text-anchor="end" class="axis" { (name) }
+                    @if total > 0.0 {
+                        @let mut x = left;
+                        @for (value, class, part) in parts {
+                            @let width = plot_w * value / total;
+                            rect x=(format!("{x:.1}")) y=(top + 4.0) width=(format!("{width:.1}")) height="20" class=(class) {
+                                title { (name) " · " (part) ": " (format_number(*value)) " (" (format!("{:.1}%", 100.0 * value / total)) ")" }
+                            }
+                            @if width > 34.0 {
+                                text x=(format!("{:.1}", x + width / 2.0)) y=(top + 18.0) text-anchor="middle" class="on-bar" { (format!("{:.0}%", 100.0 * value / total)) }
+                            }
+                            ({ x += width; "" })
+                        }
+                    } @else {
+                        rect x=(left) y=(top + 4.0) width=(format!("{plot_w:.1}")) height="20" class="empty" {}
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Thousands separators for whole numbers, one decimal otherwise.
 pub fn format_number(value: f64) -> String {
     if value.fract().abs() > 1e-9 {

@@ -18,8 +18,8 @@ use sgs_domain::{Campus, CampusId, CampusStatus, Role, SchoolYear, StudentGroup}
 
 use crate::auth::Viewer;
 use crate::charts::{
-    area_map, format_number, scatter_chart, series_chart, MapPoint, MapShape,
-    ScatterPoint as MapPointScatter, Series as Line,
+    area_map, format_number, scatter_chart, series_chart, stacked_bars, MapPoint, MapShape,
+    ScatterPoint as MapPointScatter, Series as Line, StackedRow,
 };
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -193,7 +193,7 @@ fn north_star_section(
                 td { (y.rating_method) }
             } } }
         } }
-        p { a href={ "/d/" (district) "/downloads/north-star.csv" } { (t("campus.download_csv")) } " · " a href={ "/d/" (district) "/downloads/north-star.xlsx" } { (t("download.xlsx")) } }
+        (download_links(lang, district, "north-star", ""))
         @if !groups.is_empty() {
             h2 { (t("lever1.by_group")) }
             div class="table-wrap" { table {
@@ -203,6 +203,7 @@ fn north_star_section(
                     @for y in years.iter().filter(|y| y.quality_percent.is_some()) { td class="num" { (percent(y.by_group.get(g).and_then(|s| s.percent()))) } }
                 } } }
             } }
+            (download_links(lang, district, "north-star-groups", ""))
         }
         @if !data.areas.is_empty() {
             h2 { (t("lever1.by_area")) }
@@ -213,6 +214,80 @@ fn north_star_section(
                     @for y in years.iter().filter(|y| y.quality_percent.is_some()) { td class="num" { (percent(y.by_area.get(&area.id).and_then(|s| s.percent()))) } }
                 } } }
             } }
+            (download_links(lang, district, "north-star-areas", ""))
+        }
+    }
+}
+
+/// Rows of fields as CSV under a header, each field escaped.
+pub fn csv_table(header: &str, rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut out = format!("{header}\n");
+    for row in rows {
+        out.push_str(
+            &row.iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        out.push('\n');
+    }
+    out
+}
+
+/// Students and schools in each tier of the district's definition of great, per year, as two
+/// distributions side by side with the counts in a table.
+fn tier_section(years: &[NorthStarYear], lang: Lang, district: &str) -> Markup {
+    let t = |k| lang.t(k);
+    let rows = |students: bool| -> Vec<StackedRow<'static>> {
+        years
+            .iter()
+            .map(|y| {
+                let parts = Tier::all()
+                    .into_iter()
+                    .map(|tier| {
+                        let n = if students {
+                            f64::from(y.students_by_tier.get(&tier).copied().unwrap_or(0))
+                        } else {
+                            y.campuses_by_tier.get(&tier).copied().unwrap_or(0) as f64
+                        };
+                        (n, tier.code(), tier_label(tier, lang).to_string())
+                    })
+                    .collect();
+                (y.school_year.to_string(), parts)
+            })
+            .collect()
+    };
+    html! {
+        h2 id="tiers" { (t("tiers.title")) }
+        p { (t("tiers.intro")) }
+        ul class="legend" { @for tier in Tier::all() { li { span class={ "swatch-box " (tier.code()) } aria-hidden="true" {} (tier_label(tier, lang)) } } }
+        div class="two-charts" {
+            div { h3 { (t("tiers.students")) } (stacked_bars(t("tiers.students"), &rows(true))) }
+            div { h3 { (t("tiers.schools")) } (stacked_bars(t("tiers.schools"), &rows(false))) }
+        }
+        details {
+            summary { (t("table.show")) }
+            div class="table-wrap" { table {
+                thead { tr {
+                    th scope="col" { (t("campus.year")) }
+                    @for tier in Tier::all() { th scope="col" class="num" { (tier_label(tier, lang)) } }
+                } }
+                tbody { @for y in years { tr {
+                    th scope="row" { (y.school_year) }
+                    @for tier in Tier::all() { td class="num" { (y.campuses_by_tier.get(&tier).copied().unwrap_or(0)) } }
+                } } }
+            } }
+        }
+        (download_links(lang, district, "tiers", ""))
+    }
+}
+
+/// "Download CSV · Download XLSX" for one of [`Table`]'s files, keeping the page's settings.
+pub(crate) fn download_links(lang: Lang, district: &str, stem: &str, query: &str) -> Markup {
+    html! {
+        p class="downloads" {
+            a href={ "/d/" (district) "/downloads/" (stem) ".csv" (query) } { (lang.t("campus.download_csv")) }
+            " · " a href={ "/d/" (district) "/downloads/" (stem) ".xlsx" (query) } { (lang.t("download.xlsx")) }
         }
     }
 }
@@ -338,17 +413,28 @@ fn seat_gap_section(
                 } } }
             } }
         }
-        p {
-            a href={ "/d/" (district) "/downloads/seat-gaps.csv" (query.link()) } { (t("campus.download_csv")) }
-            " · " a href={ "/d/" (district) "/downloads/seat-gaps.xlsx" (query.link()) } { (t("download.xlsx")) }
-        }
+        (download_links(lang, district, "seat-gaps", &query.link()))
     }
 }
 
-/// Campuses by overall score against utilization, in their latest year with both.
-fn quality_utilization(data: &DistrictData, lang: Lang, district: &str) -> Markup {
-    let t = |k| lang.t(k);
-    let mut rows: Vec<(&Campus, f64, u8, Tier)> = Vec::new();
+/// One campus on the quality-against-utilization chart: utilization in percent, overall score
+/// and tier, from its latest year with a score, a capacity and enrollment.
+pub struct QualityUtilization<'a> {
+    /// The campus.
+    pub campus: &'a Campus,
+    /// The year the values come from.
+    pub school_year: SchoolYear,
+    /// Enrollment ÷ capacity, in percent.
+    pub utilization_percent: f64,
+    /// TEA overall scaled score.
+    pub score: u8,
+    /// Tier under the district's definition of great.
+    pub tier: Tier,
+}
+
+/// Every open campus with a score, a capacity and enrollment in some year.
+pub fn quality_utilization_rows(data: &DistrictData) -> Vec<QualityUtilization<'_>> {
+    let mut rows = Vec::new();
     for campus in data
         .campuses
         .iter()
@@ -360,30 +446,41 @@ fn quality_utilization(data: &DistrictData, lang: Lang, district: &str) -> Marku
                 && f.capacity.is_some()
                 && f.total_enrollment().is_some()
         });
-        if let Some((_, f)) = latest {
+        if let Some(((_, year), f)) = latest {
             if let Some((ratio, _)) =
                 utilization(f64::from(f.total_enrollment().unwrap_or(0)), f.capacity)
             {
-                rows.push((
+                rows.push(QualityUtilization {
                     campus,
-                    ratio * 100.0,
-                    f.overall_score.unwrap_or(0),
-                    data.framework.tier(f),
-                ));
+                    school_year: *year,
+                    utilization_percent: ratio * 100.0,
+                    score: f.overall_score.unwrap_or(0),
+                    tier: data.framework.tier(f),
+                });
             }
         }
     }
+    rows
+}
+
+/// The quality-against-utilization scatter with its table.
+fn quality_utilization(data: &DistrictData, lang: Lang, district: &str) -> Markup {
+    let t = |k| lang.t(k);
+    let rows = quality_utilization_rows(data);
     if rows.is_empty() {
         return html! {};
     }
     let points: Vec<MapPointScatter> = rows
         .iter()
-        .map(|(c, u, score, tier)| MapPointScatter {
-            x: *u,
-            y: f64::from(*score),
-            label: format!("{}: {:.0}% · {}", c.name, u, score),
-            class: tier.code(),
-            href: format!("/d/{district}/campuses/{}", c.id),
+        .map(|r| MapPointScatter {
+            x: r.utilization_percent,
+            y: f64::from(r.score),
+            label: format!(
+                "{}: {:.0}% · {}",
+                r.campus.name, r.utilization_percent, r.score
+            ),
+            class: r.tier.code(),
+            href: format!("/d/{district}/campuses/{}", r.campus.id),
         })
         .collect();
     html! {
@@ -394,9 +491,10 @@ fn quality_utilization(data: &DistrictData, lang: Lang, district: &str) -> Marku
             summary { (t("table.show")) }
             table {
                 thead { tr { th scope="col" { (t("campuses.name")) } th scope="col" class="num" { (t("projection.utilization")) } th scope="col" class="num" { (t("campus.score")) } } }
-                tbody { @for (c, u, score, _) in &rows { tr { th scope="row" { (c.name) } td class="num" { (format!("{u:.0}%")) } td class="num" { (score) } } } }
+                tbody { @for r in &rows { tr { th scope="row" { (r.campus.name) } td class="num" { (format!("{:.0}%", r.utilization_percent)) } td class="num" { (r.score) } } } }
             }
         }
+        (download_links(lang, district, "quality-utilization", ""))
     }
 }
 
@@ -421,6 +519,7 @@ pub async fn goals(
 
     let body = html! {
         (north_star_section(&data, &years, lang, &district))
+        (tier_section(&years, lang, &district))
         @if viewer.may(&district, Role::can_edit_data) {
             details {
                 summary { (t("lever1.set_goal")) }
@@ -672,15 +771,53 @@ pub async fn set_goal(
     Ok(Redirect::to(&format!("/d/{district}/goals")).into_response())
 }
 
-/// A table the Lever 1 screens offer for download.
-#[derive(Debug, Clone, Copy)]
+/// A table the Lever 1 screens offer for download, named by its file stem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Table {
-    /// The North Star by year.
+    /// The North Star by year (`north-star`).
     NorthStar,
-    /// Seat gaps by area, band and year.
+    /// Students in quality seats by student group and year (`north-star-groups`).
+    NorthStarGroups,
+    /// Students in quality seats by planning area and year (`north-star-areas`).
+    NorthStarAreas,
+    /// Students and schools by tier and year (`tiers`).
+    Tiers,
+    /// Seat gaps by area, band and year (`seat-gaps`).
     SeatGaps,
-    /// Campus projections.
+    /// Campuses by quality and utilization (`quality-utilization`).
+    QualityUtilization,
+    /// Campus projections (`projections`).
     Projections,
+    /// The district's projection by year with its band (`district-projection`).
+    DistrictProjection,
+}
+
+impl Table {
+    /// Every table.
+    pub const ALL: [Table; 8] = [
+        Table::NorthStar,
+        Table::NorthStarGroups,
+        Table::NorthStarAreas,
+        Table::Tiers,
+        Table::SeatGaps,
+        Table::QualityUtilization,
+        Table::Projections,
+        Table::DistrictProjection,
+    ];
+
+    /// The file stem in download addresses.
+    pub fn stem(self) -> &'static str {
+        match self {
+            Table::NorthStar => "north-star",
+            Table::NorthStarGroups => "north-star-groups",
+            Table::NorthStarAreas => "north-star-areas",
+            Table::Tiers => "tiers",
+            Table::SeatGaps => "seat-gaps",
+            Table::QualityUtilization => "quality-utilization",
+            Table::Projections => "projections",
+            Table::DistrictProjection => "district-projection",
+        }
+    }
 }
 
 /// A download format.
@@ -692,29 +829,96 @@ pub enum Format {
     Xlsx,
 }
 
-/// Renders a table of a district as CSV or XLSX.
-async fn download(
-    state: &AppState,
-    district: &str,
+/// The settings a download repeats from its page: seat-gap attribution and projection
+/// settings.
+#[derive(Debug, Default, Deserialize)]
+pub struct DownloadQuery {
+    within: Option<f64>,
+    by: Option<String>,
+    horizon: Option<usize>,
+    transitions: Option<usize>,
+    average: Option<String>,
+}
+
+/// The CSV text of one table of a district, under the given settings.
+pub fn table_text(
+    data: &DistrictData,
     table: Table,
-    format: Format,
-    query: &GapQuery,
-) -> PageResult {
-    district_ctx(state, district).await?;
-    let data = load(&state.store, district).await?;
-    let (stem, text) = match table {
-        Table::NorthStar => {
-            let years = north_star(
-                &data.campuses,
-                &data.years,
-                &data.framework,
-                data.goal.as_ref(),
-            );
-            ("north-star", north_star_table(&years))
-        }
-        Table::SeatGaps => ("seat-gaps", seat_gap_table(&qsa(&data, query))),
-        Table::Projections => ("projections", projection_table(&data, &Settings::default())),
+    gaps: &GapQuery,
+    projection: &Settings,
+) -> String {
+    let north_star = || {
+        north_star(
+            &data.campuses,
+            &data.years,
+            &data.framework,
+            data.goal.as_ref(),
+        )
     };
+    match table {
+        Table::NorthStar => north_star_table(&north_star()),
+        Table::NorthStarGroups => share_table("student_group", &north_star(), |y| {
+            y.by_group
+                .iter()
+                .map(|(g, share)| (g.code().to_string(), *share))
+                .collect()
+        }),
+        Table::NorthStarAreas => share_table("planning_area_id", &north_star(), |y| {
+            y.by_area
+                .iter()
+                .map(|(a, share)| (a.clone(), *share))
+                .collect()
+        }),
+        Table::Tiers => tiers_table(&north_star()),
+        Table::SeatGaps => seat_gap_table(&qsa(data, gaps)),
+        Table::QualityUtilization => csv_table(
+            "campus_id,name,school_year,utilization_percent,overall_score,tier",
+            quality_utilization_rows(data).into_iter().map(|r| {
+                vec![
+                    r.campus.id.to_string(),
+                    r.campus.name.clone(),
+                    r.school_year.to_string(),
+                    format!("{:.1}", r.utilization_percent),
+                    r.score.to_string(),
+                    r.tier.code().to_string(),
+                ]
+            }),
+        ),
+        Table::Projections => projection_table(data, projection),
+        Table::DistrictProjection => district_projection_table(data, projection),
+    }
+}
+
+/// `GET /d/{district}/downloads/{file}`: any [`Table`] by its stem, as `.csv` or `.xlsx`, with
+/// the page's settings (`within`, `by`, `horizon`, `transitions`, `average`).
+pub async fn download_file(
+    State(state): State<AppState>,
+    Path((district, file)): Path<(String, String)>,
+    Query(query): Query<DownloadQuery>,
+) -> PageResult {
+    let (stem, extension) = file.rsplit_once('.').ok_or(AppError::NotFound)?;
+    let table = Table::ALL
+        .into_iter()
+        .find(|t| t.stem() == stem)
+        .ok_or(AppError::NotFound)?;
+    let format = match extension {
+        "csv" => Format::Csv,
+        "xlsx" => Format::Xlsx,
+        _ => return Err(AppError::NotFound),
+    };
+    district_ctx(&state, &district).await?;
+    let data = load(&state.store, &district).await?;
+    let gaps = GapQuery {
+        within: query.within,
+        by: query.by,
+    };
+    let projection = ProjectionQuery {
+        horizon: query.horizon,
+        transitions: query.transitions,
+        average: query.average,
+    }
+    .settings();
+    let text = table_text(&data, table, &gaps, &projection);
     let stem = format!("{stem}-{district}");
     match format {
         Format::Csv => Ok(csv_response(&format!("{stem}.csv"), text)),
@@ -722,58 +926,108 @@ async fn download(
     }
 }
 
-/// `GET /d/{district}/downloads/{file}`: `north-star`, `seat-gaps` or `projections`, as
-/// `.csv` or `.xlsx` (seat gaps take the page's `within`).
-pub async fn download_file(
-    State(state): State<AppState>,
-    Path((district, file)): Path<(String, String)>,
-    Query(query): Query<GapQuery>,
-) -> PageResult {
-    let (stem, extension) = file.rsplit_once('.').ok_or(AppError::NotFound)?;
-    let table = match stem {
-        "north-star" => Table::NorthStar,
-        "seat-gaps" => Table::SeatGaps,
-        "projections" => Table::Projections,
-        _ => return Err(AppError::NotFound),
-    };
-    let format = match extension {
-        "csv" => Format::Csv,
-        "xlsx" => Format::Xlsx,
-        _ => return Err(AppError::NotFound),
-    };
-    download(&state, &district, table, format, &query).await
+/// A share of students in quality seats per key (group or area) and year, long format.
+fn share_table(
+    key: &str,
+    years: &[NorthStarYear],
+    shares: impl Fn(&NorthStarYear) -> Vec<(String, sgs_analysis::north_star::Share)>,
+) -> String {
+    let rows = years
+        .iter()
+        .filter(|y| y.quality_percent.is_some())
+        .flat_map(|y| {
+            shares(y).into_iter().map(move |(k, share)| {
+                vec![
+                    y.school_year.to_string(),
+                    k,
+                    format!("{:.1}", share.students),
+                    format!("{:.1}", share.in_quality),
+                    share
+                        .percent()
+                        .map(|p| format!("{p:.3}"))
+                        .unwrap_or_default(),
+                ]
+            })
+        });
+    csv_table(
+        &format!("school_year,{key},students,students_quality,quality_percent"),
+        rows,
+    )
 }
 
-/// The North Star as CSV: one row per year.
+/// Students and campuses per tier and year.
+pub fn tiers_table(years: &[NorthStarYear]) -> String {
+    let rows = years.iter().flat_map(|y| {
+        Tier::all().into_iter().map(move |tier| {
+            vec![
+                y.school_year.to_string(),
+                tier.code().to_string(),
+                y.students_by_tier
+                    .get(&tier)
+                    .copied()
+                    .unwrap_or(0)
+                    .to_string(),
+                y.campuses_by_tier
+                    .get(&tier)
+                    .copied()
+                    .unwrap_or(0)
+                    .to_string(),
+            ]
+        })
+    });
+    csv_table("school_year,tier,students,campuses", rows)
+}
+
+/// The district-wide projection: low, likely and high totals per projected year.
+pub fn district_projection_table(data: &DistrictData, settings: &Settings) -> String {
+    let header = "school_year,projected_low,projected_likely,projected_high";
+    let Some(series) = Series::from_campus_years(&data.years, None).filter(|s| s.years.len() >= 3)
+    else {
+        return csv_table(header, []);
+    };
+    let births = (!data.births.is_empty()).then_some(&data.births);
+    let projected = forecast(&series, settings, births);
+    csv_table(
+        header,
+        projected.years.iter().enumerate().map(|(i, year)| {
+            vec![
+                year.to_string(),
+                format!("{:.1}", projected.low_total[i]),
+                format!("{:.1}", projected.likely_total[i]),
+                format!("{:.1}", projected.high_total[i]),
+            ]
+        }),
+    )
+}
+
+/// The North Star as CSV: one row per year, students and campuses by tier.
 pub fn north_star_table(years: &[NorthStarYear]) -> String {
-    let mut out = String::from("school_year,rating_method,students,students_quality,students_mixed,students_low,students_not_rated,students_unknown,quality_percent,quality_campus_percent,expected_percent,on_track\n");
     let opt = |v: Option<f64>| v.map(|v| format!("{v:.3}")).unwrap_or_default();
-    for y in years {
-        let tier = |t: Tier| y.students_by_tier.get(&t).copied().unwrap_or(0).to_string();
-        let fields = [
+    let rows = years.iter().map(|y| {
+        let students = |t: Tier| y.students_by_tier.get(&t).copied().unwrap_or(0).to_string();
+        let campuses = |t: Tier| y.campuses_by_tier.get(&t).copied().unwrap_or(0).to_string();
+        let mut row = vec![
             y.school_year.to_string(),
             y.rating_method.to_string(),
             y.students.to_string(),
-            tier(Tier::Quality),
-            tier(Tier::Mixed),
-            tier(Tier::Low),
-            tier(Tier::NotRated),
-            tier(Tier::Unknown),
+        ];
+        row.extend(Tier::all().map(students));
+        row.extend([y.campuses_by_tier.values().sum::<usize>().to_string()]);
+        row.extend(Tier::all().map(campuses));
+        row.extend([
             opt(y.quality_percent),
             opt(y.quality_campus_percent),
             opt(y.expected_percent),
             y.on_track.map(|b| b.to_string()).unwrap_or_default(),
-        ];
-        out.push_str(
-            &fields
-                .iter()
-                .map(|f| csv_field(f))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push('\n');
-    }
-    out
+        ]);
+        row
+    });
+    csv_table(
+        "school_year,rating_method,students,students_quality,students_mixed,students_low,students_not_rated,students_unknown,\
+         campuses,campuses_quality,campuses_mixed,campuses_low,campuses_not_rated,campuses_unknown,\
+         quality_percent,quality_campus_percent,expected_percent,on_track",
+        rows,
+    )
 }
 
 /// The seat gaps as CSV: one row per area, band and year, with the campuses behind supply.
@@ -875,13 +1129,31 @@ fn flag_label(flag: UtilizationFlag, lang: Lang) -> &'static str {
 /// Projection settings from the page's query, within sensible bounds.
 #[derive(Debug, Default, Deserialize)]
 pub struct ProjectionQuery {
-    horizon: Option<usize>,
-    transitions: Option<usize>,
-    average: Option<String>,
+    /// Years ahead.
+    pub horizon: Option<usize>,
+    /// Past transitions averaged.
+    pub transitions: Option<usize>,
+    /// `mean`, `median` or `recent`.
+    pub average: Option<String>,
 }
 
 impl ProjectionQuery {
-    fn settings(&self) -> Settings {
+    /// The query string that repeats the page's settings on download links.
+    fn link(&self) -> String {
+        let s = self.settings();
+        let average = match s.average {
+            Average::Mean => "mean",
+            Average::Median => "median",
+            Average::WeightedRecent => "recent",
+        };
+        format!(
+            "?horizon={}&transitions={}&average={average}",
+            s.horizon, s.transitions
+        )
+    }
+
+    /// The projection settings, within sensible bounds.
+    pub fn settings(&self) -> Settings {
         let default = Settings::default();
         Settings {
             horizon: self.horizon.unwrap_or(default.horizon).clamp(1, 10),
@@ -981,6 +1253,7 @@ pub async fn projections(
                         td class="num" { (format_number(projected.high_total[i].round())) }
                     } } }
                 } }
+                (download_links(lang, &district, "district-projection", &query.link()))
                 h2 { (t("projection.campuses")) " · " (projected.years.last().map(|y| y.to_string()).unwrap_or_default()) }
                 div class="table-wrap" { table {
                     thead { tr { th scope="col" { (t("campuses.name")) } th scope="col" class="num" { (t("projection.now")) } th scope="col" class="num" { (t("projection.likely")) } th scope="col" class="num wide" { (t("projection.range")) } th scope="col" class="num" { (t("projection.backtest_short")) } th scope="col" { (t("projection.utilization")) } } }
@@ -993,7 +1266,7 @@ pub async fn projections(
                         td { @if let Some((ratio, flag)) = r.utilization { (format!("{:.0}%", ratio * 100.0)) " " (flag_label(flag, lang)) } @else { "–" } }
                     } } }
                 } }
-                p { a href={ "/d/" (district) "/downloads/projections.csv" } { (t("campus.download_csv")) } " · " a href={ "/d/" (district) "/downloads/projections.xlsx" } { (t("download.xlsx")) } }
+                (download_links(lang, &district, "projections", &query.link()))
             }
         }
     };

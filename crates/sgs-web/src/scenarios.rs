@@ -98,30 +98,70 @@ pub async fn comparison(
     let scenario = stored_scenario(&stored)?;
     let data = load(&state.store, &district).await?;
     let result = evaluate(&data, &scenario).ok_or(AppError::NotFound)?;
-    let mut out = String::from("measure,planning_area_id,grade_band,baseline,scenario\n");
-    let opt = |v: Option<f64>| v.map(|v| format!("{v:.3}")).unwrap_or_default();
-    out.push_str(&format!(
-        "quality_percent,,,{},{}\n",
-        opt(result.north_star.0),
-        opt(result.north_star.1)
-    ));
-    out.push_str(&format!("students_displaced,,,0,{}\n", result.displaced));
-    out.push_str(&format!("students_unplaced,,,0,{}\n", result.unplaced));
-    for g in &result.gaps {
-        out.push_str(&format!(
-            "seat_gap,{},{},{:.1},{:.1}\n",
-            crate::pages::csv_field(&g.area_id),
-            g.band,
-            g.baseline_gap,
-            g.scenario_gap
-        ));
-    }
+    let out = comparison_table(&result);
     let stem = format!("scenario-{id}-{district}");
     match file.as_str() {
         "comparison.csv" => Ok(crate::pages::csv_response(&format!("{stem}.csv"), out)),
         "comparison.xlsx" => crate::xlsx::response(&stem, &out),
         _ => Err(AppError::NotFound),
     }
+}
+
+/// A scenario against the baseline as CSV, one measure per row: the North Star, displaced and
+/// unplaced students, each campus's utilization the actions touch (as a ratio; empty for a
+/// campus that does not exist on one side), and the seat gap of every area and band.
+pub fn comparison_table(result: &ScenarioResult) -> String {
+    let opt = |v: Option<f64>| v.map(|v| format!("{v:.3}")).unwrap_or_default();
+    let mut rows = vec![
+        vec![
+            "quality_percent".into(),
+            String::new(),
+            String::new(),
+            String::new(),
+            opt(result.north_star.0),
+            opt(result.north_star.1),
+        ],
+        vec![
+            "students_displaced".into(),
+            String::new(),
+            String::new(),
+            String::new(),
+            "0".into(),
+            result.displaced.to_string(),
+        ],
+        vec![
+            "students_unplaced".into(),
+            String::new(),
+            String::new(),
+            String::new(),
+            "0".into(),
+            result.unplaced.to_string(),
+        ],
+    ];
+    rows.extend(result.utilization.iter().map(|u| {
+        vec![
+            "utilization".into(),
+            String::new(),
+            String::new(),
+            u.campus_id.to_string(),
+            opt(u.baseline),
+            opt(u.scenario),
+        ]
+    }));
+    rows.extend(result.gaps.iter().map(|g| {
+        vec![
+            "seat_gap".into(),
+            g.area_id.clone(),
+            g.band.clone(),
+            String::new(),
+            format!("{:.1}", g.baseline_gap),
+            format!("{:.1}", g.scenario_gap),
+        ]
+    }));
+    crate::lever1::csv_table(
+        "measure,planning_area_id,grade_band,campus_id,baseline,scenario",
+        rows,
+    )
 }
 
 /// The create form.

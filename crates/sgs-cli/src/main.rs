@@ -83,6 +83,11 @@ enum Command {
         #[command(subcommand)]
         what: ProjectCommand,
     },
+    /// The annual school plan: candidate actions per campus, and the recorded decisions.
+    Plan {
+        #[command(subcommand)]
+        what: PlanCommand,
+    },
     /// What-if scenarios: print a stored scenario's comparison with the baseline.
     Scenario {
         #[command(subcommand)]
@@ -132,6 +137,42 @@ enum QsaCommand {
         /// csv or json.
         #[arg(long, default_value = "csv")]
         format: OutputFormat,
+    },
+    /// Students and schools in each tier of the district's definition of great, per year.
+    Tiers {
+        /// TEA district id.
+        #[arg(long)]
+        district: String,
+    },
+    /// Texas accountability triggers: consecutive unacceptable years per campus and the
+    /// intervention they require.
+    Triggers {
+        /// TEA district id.
+        #[arg(long)]
+        district: String,
+        /// csv or json.
+        #[arg(long, default_value = "csv")]
+        format: OutputFormat,
+    },
+}
+
+#[derive(Subcommand)]
+enum PlanCommand {
+    /// Every open campus with its tier, intervention, utilization, priority-area flag and
+    /// enrollment change, and the actions the district's school-action policy proposes.
+    Candidates {
+        /// TEA district id.
+        #[arg(long)]
+        district: String,
+        /// csv or json.
+        #[arg(long, default_value = "csv")]
+        format: OutputFormat,
+    },
+    /// The decisions recorded in the annual school plan.
+    Decisions {
+        /// TEA district id.
+        #[arg(long)]
+        district: String,
     },
 }
 
@@ -191,6 +232,15 @@ enum RatioAverage {
 enum OutputFormat {
     Csv,
     Json,
+}
+
+/// One CSV field, quoted when it holds a comma, a quote or a line break.
+fn csv_cell(value: &str) -> String {
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value.to_string()
+    }
 }
 
 fn parse_kind(value: &str) -> Result<FileKind, String> {
@@ -328,6 +378,68 @@ async fn main() -> anyhow::Result<()> {
                     OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
                 }
             }
+            QsaCommand::Tiers { district } => {
+                let data = sgs_web::lever1::load(&store, &district).await?;
+                let years = sgs_analysis::north_star(
+                    &data.campuses,
+                    &data.years,
+                    &data.framework,
+                    data.goal.as_ref(),
+                );
+                print!("{}", sgs_web::lever1::tiers_table(&years));
+            }
+            QsaCommand::Triggers { district, format } => {
+                let data = sgs_web::lever1::load(&store, &district).await?;
+                match format {
+                    OutputFormat::Csv => print!("{}", sgs_web::lever1::trigger_table(&data)),
+                    OutputFormat::Json => println!(
+                        "{}",
+                        serde_json::to_string_pretty(&sgs_analysis::triggers::triggers(
+                            &data.campuses,
+                            &data.years
+                        ))?
+                    ),
+                }
+            }
+        },
+        Command::Plan { what } => match what {
+            PlanCommand::Candidates { district, format } => {
+                let data = sgs_web::lever1::load(&store, &district).await?;
+                let policy = sgs_web::plan::policy_of(&store, &district).await?;
+                match format {
+                    OutputFormat::Csv => {
+                        print!("{}", sgs_web::plan::candidates_table(&data, &policy))
+                    }
+                    OutputFormat::Json => {
+                        let rows: Vec<serde_json::Value> = sgs_web::plan::campus_facts(&data)
+                            .into_iter()
+                            .map(|(id, facts)| {
+                                let proposed: Vec<serde_json::Value> =
+                                    sgs_analysis::portfolio::candidates(&policy, &facts)
+                                        .into_iter()
+                                        .map(|(action, reason)| serde_json::json!({"action": action.code(), "reason": reason}))
+                                        .collect();
+                                serde_json::json!({"campus_id": id, "facts": facts, "candidates": proposed})
+                            })
+                            .collect();
+                        println!("{}", serde_json::to_string_pretty(&rows)?);
+                    }
+                }
+            }
+            PlanCommand::Decisions { district } => {
+                println!("campus_id,school_year,action,rationale,owner,decided_at");
+                for d in store.decisions(&district).await? {
+                    println!(
+                        "{},{},{},{},{},{}",
+                        d.campus_id,
+                        d.school_year,
+                        d.action,
+                        csv_cell(&d.rationale),
+                        csv_cell(&d.owner),
+                        d.decided_at
+                    );
+                }
+            }
         },
         Command::Project {
             what:
@@ -375,12 +487,7 @@ async fn main() -> anyhow::Result<()> {
                 println!("id,name,actions,updated_by");
                 for s in store.scenarios(&district).await? {
                     let actions = s.actions.as_array().map(|a| a.len()).unwrap_or(0);
-                    println!(
-                        "{},{},{actions},{}",
-                        s.id,
-                        s.name.replace(',', " "),
-                        s.updated_by
-                    );
+                    println!("{},{},{actions},{}", s.id, csv_cell(&s.name), s.updated_by);
                 }
             }
             ScenarioCommand::Run {

@@ -339,3 +339,96 @@ async fn a_stored_scenario_runs_from_the_command_line() {
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no scenario 999"));
 }
+
+#[tokio::test]
+async fn triggers_tiers_and_plan_candidates_are_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(sgs(dir.path(), &["demo", "--no-serve"]).status.success());
+    let store = Store::open_data_dir(dir.path()).await.unwrap();
+    let open = store
+        .campuses("999901")
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.status == sgs_domain::CampusStatus::Open)
+        .count();
+    store.close().await;
+    let run = |args: &[&str]| {
+        let out = sgs(dir.path(), args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let records = |csv: &str| -> Vec<csv::StringRecord> {
+        csv::Reader::from_reader(csv.as_bytes())
+            .records()
+            .map(|r| r.unwrap())
+            .collect()
+    };
+
+    // Triggers: the intervention follows the length of the chain, as the statute says.
+    let triggers = run(&["qsa", "triggers", "--district", "999901"]);
+    assert!(triggers.starts_with("campus_id,name,consecutive_unacceptable,chain,intervention,"));
+    let rows = records(&triggers);
+    assert!(rows.len() >= 55);
+    let mut facing = 0;
+    for row in &rows {
+        let years: usize = row[2].parse().unwrap();
+        let chain = row[3].split_whitespace().count();
+        assert_eq!(chain, years, "{row:?}");
+        let expected = match years {
+            0 | 1 => "None",
+            2..=4 => "TurnaroundPlan",
+            _ => "ClosureOrBoardOfManagers",
+        };
+        assert_eq!(&row[4], expected, "{row:?}");
+        facing += usize::from(years >= 2);
+    }
+    assert!(facing > 0, "the demo has campuses facing a turnaround plan");
+
+    // Tiers: five tiers a year; students add up to the North Star's.
+    let tiers = records(&run(&["qsa", "tiers", "--district", "999901"]));
+    let north = records(&run(&["qsa", "north-star", "--district", "999901"]));
+    assert_eq!(tiers.len(), 5 * north.len());
+    for (i, year) in north.iter().enumerate() {
+        let sum: u32 = tiers[5 * i..5 * i + 5]
+            .iter()
+            .map(|r| r[2].parse::<u32>().unwrap())
+            .sum();
+        assert_eq!(sum.to_string(), year[2], "{year:?}");
+    }
+
+    // Plan candidates: one row per open campus; a campus facing closure is offered a restart
+    // or closure, and a campus no rule fits keeps what works.
+    let candidates = records(&run(&["plan", "candidates", "--district", "999901"]));
+    assert_eq!(candidates.len(), open);
+    for row in &candidates {
+        let proposed = &row[7];
+        match &row[3] {
+            "ClosureOrBoardOfManagers" => assert!(proposed.contains("restart: "), "{row:?}"),
+            "TurnaroundPlan" => assert!(proposed.contains("redesign: "), "{row:?}"),
+            _ => {}
+        }
+        assert!(!proposed.is_empty());
+    }
+    assert!(candidates.iter().any(|r| r[7].starts_with("no_action: ")));
+    let json: serde_json::Value = serde_json::from_str(&run(&[
+        "plan",
+        "candidates",
+        "--district",
+        "999901",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(json.as_array().unwrap().len(), open);
+    assert_eq!(
+        run(&["plan", "decisions", "--district", "999901"])
+            .lines()
+            .next(),
+        Some("campus_id,school_year,action,rationale,owner,decided_at")
+    );
+}

@@ -884,6 +884,38 @@ async fn the_lever_1_screens_show_the_north_star_seat_gaps_and_projections() {
             "{}: a projection per open campus",
             app.name
         );
+        // Each campus profile carries its own fan chart, and its numbers match the download.
+        let first = &column(&csv, "campus_id")[0];
+        let likely: f64 = column(&csv, "projected_likely")[0].parse().unwrap();
+        let profile = app
+            .get(&format!("/d/{DEMO}/campuses/{first}"), None)
+            .await
+            .body;
+        assert!(
+            profile.contains("id=\"projection\"") && profile.contains("class=\"band\""),
+            "{}: the campus fan chart",
+            app.name
+        );
+        let last_row = profile
+            .split("aria-labelledby=\"projection\"")
+            .nth(1)
+            .unwrap()
+            .split("</tbody>")
+            .next()
+            .unwrap()
+            .rsplit("<tr>")
+            .next()
+            .unwrap()
+            .to_string();
+        let shown = last_row.split("<td class=\"num\">").nth(1).unwrap();
+        let shown: f64 = shown
+            .split('<')
+            .next()
+            .unwrap()
+            .replace(',', "")
+            .parse()
+            .unwrap();
+        assert_eq!(shown, likely.round(), "{}: {last_row}", app.name);
 
         // The goal: analysts set it, reviewers cannot, and the page reads against it.
         let path = format!("/d/{DEMO}/goals/goal");

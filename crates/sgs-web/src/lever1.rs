@@ -1203,46 +1203,15 @@ pub async fn projections(
             let from_births = births.is_some_and(|b| {
                 sgs_analysis::projection::entry_from_births(&series, b, settings.horizon).is_some()
             });
-            let projected = forecast(&series, &settings, births);
-            let history = series.totals();
-            let labels: Vec<String> = series
-                .years
-                .iter()
-                .chain(&projected.years)
-                .map(|y| y.end().to_string())
-                .collect();
-            let n = history.len();
-            let pad = |values: &[f64], before: usize| -> Vec<Option<f64>> {
-                std::iter::repeat_n(None, before)
-                    .chain(values.iter().map(|v| Some(*v)))
-                    .collect()
-            };
-            // The projection starts from the last actual year so the lines join.
-            let joined = |values: &[f64]| -> Vec<Option<f64>> {
-                let mut v = pad(&[history[n - 1]], n - 1);
-                v.extend(values.iter().map(|x| Some(*x)));
-                v
-            };
-            let lines = [
-                Line {
-                    name: t("projection.actual").into(),
-                    class: "series",
-                    values: pad(&history, 0),
-                },
-                Line {
-                    name: t("projection.likely").into(),
-                    class: "projection",
-                    values: joined(&projected.likely_total),
-                },
-            ];
-            let (low, high) = (joined(&projected.low_total), joined(&projected.high_total));
+            let (figure, projected) =
+                fan_chart(lang, t("projection.title"), &series, &settings, births);
             let rows = campus_projections(&data, &settings);
             let mape = backtest(&series, &settings, 2);
             html! {
                 p { (t("projection.intro")) }
                 (controls)
                 p id="entry-source" { @if from_births { (t("projection.from_births")) } @else { (t("projection.from_trend")) } }
-                (series_chart(t("projection.title"), &labels, &lines, Some((&low, &high)), ""))
+                (figure)
                 p { (t("projection.backtest")) ": " (percent(mape)) }
                 div class="table-wrap" { table {
                     thead { tr { th scope="col" { (t("campus.year")) } th scope="col" class="num" { (t("projection.low")) } th scope="col" class="num" { (t("projection.likely")) } th scope="col" class="num" { (t("projection.high")) } } }
@@ -1271,6 +1240,53 @@ pub async fn projections(
         }
     };
     Ok(page(&viewer, Some(&ctx), t("projection.title"), body).into_response())
+}
+
+/// The fan chart of one enrollment history and its projection: the actual totals, the likely
+/// line from the last actual year, and the low–high band.
+pub(crate) fn fan_chart(
+    lang: Lang,
+    title: &str,
+    series: &Series,
+    settings: &Settings,
+    births: Option<&BTreeMap<u16, f64>>,
+) -> (Markup, sgs_analysis::projection::Forecast) {
+    let t = |k| lang.t(k);
+    let projected = forecast(series, settings, births);
+    let history = series.totals();
+    let labels: Vec<String> = series
+        .years
+        .iter()
+        .chain(&projected.years)
+        .map(|y| y.end().to_string())
+        .collect();
+    let n = history.len();
+    let pad = |values: &[f64], before: usize| -> Vec<Option<f64>> {
+        std::iter::repeat_n(None, before)
+            .chain(values.iter().map(|v| Some(*v)))
+            .collect()
+    };
+    // The projection starts from the last actual year so the lines join.
+    let joined = |values: &[f64]| -> Vec<Option<f64>> {
+        let mut v = pad(&[history[n - 1]], n - 1);
+        v.extend(values.iter().map(|x| Some(*x)));
+        v
+    };
+    let lines = [
+        Line {
+            name: t("projection.actual").into(),
+            class: "series",
+            values: pad(&history, 0),
+        },
+        Line {
+            name: t("projection.likely").into(),
+            class: "projection",
+            values: joined(&projected.likely_total),
+        },
+    ];
+    let (low, high) = (joined(&projected.low_total), joined(&projected.high_total));
+    let figure = series_chart(title, &labels, &lines, Some((&low, &high)), "");
+    (figure, projected)
 }
 
 /// Campus projections as CSV.
@@ -1303,6 +1319,41 @@ pub fn projection_table(data: &DistrictData, settings: &Settings) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Every campus's Texas accountability standing as CSV: consecutive unacceptable rated years,
+/// the years in the chain, the intervention they require and any SB 1882 exemption window.
+pub fn trigger_table(data: &DistrictData) -> String {
+    let names: BTreeMap<&CampusId, &str> = data
+        .campuses
+        .iter()
+        .map(|c| (&c.id, c.name.as_str()))
+        .collect();
+    let rows = triggers(&data.campuses, &data.years).into_iter().map(|s| {
+        vec![
+            s.campus_id.to_string(),
+            names
+                .get(&s.campus_id)
+                .copied()
+                .unwrap_or_default()
+                .to_string(),
+            s.consecutive_unacceptable.to_string(),
+            s.chain
+                .iter()
+                .map(|y| y.to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+            format!("{:?}", s.intervention),
+            s.partnership_exemption_possible.to_string(),
+            s.exemption_window
+                .map(|(from, to)| format!("{from}..{to}"))
+                .unwrap_or_default(),
+        ]
+    });
+    csv_table(
+        "campus_id,name,consecutive_unacceptable,chain,intervention,partnership_exemption_possible,exemption_window",
+        rows,
+    )
 }
 
 /// Campuses facing Texas accountability interventions, for the Lever 2 page.

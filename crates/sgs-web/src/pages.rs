@@ -855,6 +855,7 @@ pub(crate) async fn campus_profile(
         .collect();
     let latest_year = years.keys().next_back().copied();
     let can_edit = viewer.may(&district, Role::can_edit_data);
+    let projection = campus_projection(&campus, &years, lang);
 
     let body = html! {
         section aria-labelledby="facts" {
@@ -887,6 +888,7 @@ pub(crate) async fn campus_profile(
             }
             p { a href={ "/d/" (district) "/campuses/" (campus.id) "/enrollment.csv" } { (t("campus.download_csv")) } }
         }
+        @if let Some(projection) = projection { (projection) }
         section aria-labelledby="ratings" {
             h2 id="ratings" { (t("campus.rating_history")) }
             table {
@@ -925,6 +927,53 @@ pub(crate) async fn campus_profile(
         }
     };
     Ok(page(&viewer, Some(&ctx), &campus.name, body).into_response())
+}
+
+/// A campus's projected enrollment under the default settings: the fan chart, the projected
+/// years with their range, the back-test error, and the likely enrollment against the latest
+/// capacity. `None` for a campus with fewer than three consecutive years of enrollment.
+fn campus_projection(
+    campus: &Campus,
+    years: &BTreeMap<SchoolYear, CampusYear>,
+    lang: Lang,
+) -> Option<Markup> {
+    use sgs_analysis::projection::{backtest, Series, Settings};
+    let t = |k| lang.t(k);
+    // Keyed as the analysis expects; a restart's years already include its predecessor's.
+    let keyed: BTreeMap<(CampusId, SchoolYear), CampusYear> = years
+        .iter()
+        .map(|(year, facts)| ((campus.id.clone(), *year), facts.clone()))
+        .collect();
+    let series = Series::from_campus_years(&keyed, Some(&campus.id))?;
+    if series.years.len() < 3 || campus.status != CampusStatus::Open {
+        return None;
+    }
+    let settings = Settings::default();
+    let title = format!("{} · {}", t("projection.title"), campus.name);
+    let (figure, projected) = crate::lever1::fan_chart(lang, &title, &series, &settings, None);
+    let mape = backtest(&series, &settings, 2);
+    let capacity = years.values().rev().find_map(|f| f.capacity);
+    Some(html! {
+        section aria-labelledby="projection" {
+            h2 id="projection" { (t("projection.title")) }
+            (figure)
+            p { (t("projection.backtest")) ": " @match mape { Some(m) => (format!("{m:.1}%")), None => "–" } }
+            div class="table-wrap" { table {
+                thead { tr {
+                    th scope="col" { (t("campus.year")) }
+                    th scope="col" class="num" { (t("projection.likely")) }
+                    th scope="col" class="num" { (t("projection.range")) }
+                    th scope="col" class="num" { (t("projection.utilization")) }
+                } }
+                tbody { @for (i, year) in projected.years.iter().enumerate() { tr {
+                    th scope="row" { (year) }
+                    td class="num" { (format_number(projected.likely_total[i].round())) }
+                    td class="num" { (format_number(projected.low_total[i].round())) "–" (format_number(projected.high_total[i].round())) }
+                    td class="num" { @match sgs_analysis::utilization::utilization(projected.likely_total[i], capacity) { Some((u, _)) => (format!("{:.0}%", u * 100.0)), None => "–" } }
+                } } }
+            } }
+        }
+    })
 }
 
 pub(crate) fn group_label(group: StudentGroup, lang: Lang) -> &'static str {

@@ -341,12 +341,52 @@ pub async fn pdf(
 
 /// The district's policy, or the default when it has not replaced it.
 async fn district_policy(state: &AppState, district: &str) -> Result<Vec<Rule>, AppError> {
-    Ok(state
-        .store
+    Ok(policy_of(&state.store, district).await?)
+}
+
+/// The district's school-action policy, or the default policy when it has not set its own.
+pub async fn policy_of(
+    store: &sgs_store::Store,
+    district: &str,
+) -> Result<Vec<Rule>, sgs_store::StoreError> {
+    Ok(store
         .action_policy(district)
         .await?
         .and_then(|json| serde_json::from_value(json).ok())
         .unwrap_or_else(default_policy))
+}
+
+/// Every open campus with what the policy knows of it and the actions it proposes, as CSV:
+/// candidates are `action: reason` joined by ` | `.
+pub fn candidates_table(data: &DistrictData, policy: &[Rule]) -> String {
+    let names: BTreeMap<&CampusId, &str> = data
+        .campuses
+        .iter()
+        .map(|c| (&c.id, c.name.as_str()))
+        .collect();
+    let rows = campus_facts(data).into_iter().map(|(id, f)| {
+        let proposed = candidates(policy, &f)
+            .into_iter()
+            .map(|(action, reason)| format!("{}: {reason}", action.code()))
+            .collect::<Vec<_>>()
+            .join(" | ");
+        vec![
+            id.to_string(),
+            names.get(&id).copied().unwrap_or_default().to_string(),
+            f.tier.code().to_string(),
+            format!("{:?}", f.intervention),
+            f.utilization.map(|u| format!("{u:.3}")).unwrap_or_default(),
+            f.in_priority_area.to_string(),
+            f.enrollment_change_percent
+                .map(|c| format!("{c:.1}"))
+                .unwrap_or_default(),
+            proposed,
+        ]
+    });
+    crate::lever1::csv_table(
+        "campus_id,name,tier,intervention,utilization,in_priority_area,enrollment_change_percent,candidates",
+        rows,
+    )
 }
 
 /// A condition in words (codes as the policy JSON writes them).

@@ -432,3 +432,177 @@ async fn triggers_tiers_and_plan_candidates_are_commands() {
         Some("campus_id,school_year,action,rationale,owner,decided_at")
     );
 }
+
+/// Fetches a page of the app over `store` without signing in.
+async fn page(store: &Store, path: &str) -> (axum::http::StatusCode, String) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let router = sgs_web::router(sgs_web::AppState::new(store.clone()));
+    let request = axum::http::Request::get(path)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = router.oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[tokio::test]
+async fn san_antonio_isd_shows_every_lever_1_screen_with_census_zip_areas() {
+    let Some(tx) = texas_data() else { return };
+    let census = tx.join("saisd_area_zip_child_population_census2010.csv");
+    if !census.exists() {
+        eprintln!("skipping: {} is absent", census.display());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    assert!(import_saisd(dir.path(), &tx).status.success());
+
+    // Census counts carry no year of their own: the import must name it.
+    let census_arg = census.display().to_string();
+    let refused = sgs(dir.path(), &["import", "--district", "015907", &census_arg]);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("saisd_area_zip_child_population_census2010.csv")
+            && stderr.contains("--year"),
+        "{stderr}"
+    );
+    // The same counts stand for both rated years.
+    for year in ["2018-2019", "2021-2022"] {
+        let out = sgs(
+            dir.path(),
+            &[
+                "import",
+                "--district",
+                "015907",
+                "--year",
+                year,
+                &census_arg,
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    let store = Store::open_data_dir(dir.path()).await.unwrap();
+    let snapshot = store.snapshot("015907").await.unwrap();
+    // 16 ZIPs in the file; each whose centre's nearest part lies in the district is an area.
+    let areas = snapshot.planning_areas.len();
+    assert!((12..=16).contains(&areas), "{areas} areas");
+    let boundary = snapshot.boundary.clone().unwrap();
+    for area in &snapshot.planning_areas {
+        // Every area lies inside the district: each of its vertices is in the boundary or on it.
+        let ring = &sgs_domain::geo::outer_rings(&area.geometry)[0];
+        let (cx, cy) = ring.iter().fold((0.0, 0.0), |(x, y), p| (x + p.0, y + p.1));
+        let centre = (cx / ring.len() as f64, cy / ring.len() as f64);
+        assert!(
+            sgs_domain::geo::contains(&area.geometry, centre.0, centre.1)
+                || sgs_domain::geo::contains(&boundary, centre.0, centre.1),
+            "{} lies outside the district",
+            area.id
+        );
+    }
+    // 78201's kindergartners are its five-year-olds: 669 in the file.
+    let k_78201: Vec<u32> = snapshot
+        .resident_counts
+        .iter()
+        .filter(|r| r.planning_area_id == "zip-78201" && r.grade == sgs_domain::Grade::K)
+        .map(|r| r.count)
+        .collect();
+    assert_eq!(k_78201, vec![669, 669], "one count per imported year");
+    // 78223 has 41 square miles of land, nearly all outside the district: its 859
+    // five-year-olds shrink to the few living in its sliver.
+    let k_78223: u32 = snapshot
+        .resident_counts
+        .iter()
+        .filter(|r| r.planning_area_id == "zip-78223" && r.grade == sgs_domain::Grade::K)
+        .map(|r| r.count)
+        .sum();
+    assert!(k_78223 < 2 * 86, "{k_78223}");
+    let placed = snapshot
+        .campuses
+        .iter()
+        .filter(|c| c.planning_area_id.is_some())
+        .count();
+    assert!(
+        placed >= 80,
+        "campuses with coordinates sit in areas: {placed}"
+    );
+
+    // Every Lever 1 screen has something to show for the real district.
+    let (status, goals) = page(&store, "/d/015907/goals").await;
+    assert_eq!(status, axum::http::StatusCode::OK);
+    assert!(goals.contains("class=\"gap-4\""), "the choropleth");
+    assert!(goals.contains("Priority area"), "priority areas are named");
+    assert!(goals.contains("id=\"tiers\""));
+    let (_, csv) = page(&store, "/d/015907/downloads/seat-gaps.csv").await;
+    assert_eq!(
+        csv.lines().count(),
+        1 + 2 * 3 * areas,
+        "two rated years × three bands × areas"
+    );
+    let area = goals
+        .split("/goals/areas/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let (status, detail) = page(&store, &format!("/d/015907/goals/areas/{area}")).await;
+    assert_eq!(status, axum::http::StatusCode::OK);
+    assert!(
+        detail.contains("/campuses/015907"),
+        "the campuses behind the supply"
+    );
+    let (_, projections) = page(&store, "/d/015907/projections").await;
+    assert!(projections.contains("class=\"band\""));
+    let (_, list) = page(&store, "/d/015907/campuses").await;
+    assert!(list.contains("BRACKENRIDGE H S"));
+    let (_, profile) = page(&store, "/d/015907/campuses/015907001").await;
+    assert!(profile.contains("BRACKENRIDGE H S") && profile.contains("id=\"projection\""));
+
+    // A scenario on the real district moves its seat gaps.
+    let quality = snapshot
+        .campus_years
+        .iter()
+        .find(|((_, y), f)| {
+            y.to_string() == "2021-2022"
+                && matches!(f.rating, Some(sgs_domain::Rating::Letter('A' | 'B')))
+                && f.total_enrollment().unwrap_or(0) > 300
+        })
+        .map(|((id, _), _)| id.to_string())
+        .unwrap();
+    let id = store
+        .create_scenario("015907", "Add seats", "test")
+        .await
+        .unwrap();
+    let actions = serde_json::json!([{"type": "change_seats", "campus_id": quality, "seats": 400}]);
+    store
+        .set_scenario_actions("015907", id, &actions, "test")
+        .await
+        .unwrap();
+    store.close().await;
+    let run = sgs(
+        dir.path(),
+        &[
+            "scenario",
+            "run",
+            "--district",
+            "015907",
+            "--id",
+            &id.to_string(),
+        ],
+    );
+    let result: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let moved = result["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["baseline_gap"] != g["scenario_gap"])
+        .count();
+    assert!(moved >= 1, "{result}");
+}

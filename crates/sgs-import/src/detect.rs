@@ -55,6 +55,8 @@ pub(crate) fn detect_header(headers: &[String]) -> Option<FileKind> {
         } else {
             FileKind::TeaRatings2019
         }
+    } else if has("zip") && has("lat") && has("lng") && has("age_5") {
+        FileKind::CensusZipChildren
     } else if has("campus_id") && has("district_id") && has("gee") {
         FileKind::TeaEnrollment
     } else if has("campus_id") && has("name") {

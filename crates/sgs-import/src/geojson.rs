@@ -134,7 +134,7 @@ pub(crate) fn read_planning_areas(
     }
     Ok(Read {
         rows: data.planning_areas.len(),
-        years: Default::default(),
+        ..Read::default()
     })
 }
 
@@ -179,7 +179,7 @@ pub(crate) fn read_attendance_zones(
     }
     Ok(Read {
         rows: data.attendance_zones.len(),
-        years: Default::default(),
+        ..Read::default()
     })
 }
 
@@ -306,7 +306,7 @@ pub(crate) fn read_boundary(
     data.name = names[chosen].clone();
     Ok(Read {
         rows: 1,
-        years: Default::default(),
+        ..Read::default()
     })
 }
 

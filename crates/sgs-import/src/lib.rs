@@ -16,6 +16,7 @@
 // a read, so its size (just over clippy's limit) costs nothing measurable.
 #![allow(clippy::result_large_err)]
 
+mod census;
 mod detect;
 mod error;
 mod geojson;
@@ -67,6 +68,9 @@ pub enum FileKind {
     NcesCoordinates,
     /// A district boundary GeoJSON: SGS's `boundary.geojson` or the Census district file.
     DistrictBoundary,
+    /// Census children by single year of age per ZIP code, with each ZIP's centre
+    /// (`saisd_area_zip_child_population_census2010.csv`): planning areas and resident counts.
+    CensusZipChildren,
 }
 
 /// The parts of a district's data a batch carries and replaces. The field names match the
@@ -121,6 +125,7 @@ impl FileKind {
             FileKind::TeaAccountability2022 => "tea-accountability-2022",
             FileKind::NcesCoordinates => "nces-coordinates",
             FileKind::DistrictBoundary => "boundary",
+            FileKind::CensusZipChildren => "census-zip-children",
         }
     }
 
@@ -132,7 +137,7 @@ impl FileKind {
     }
 
     /// Every kind, SGS templates first.
-    pub fn all() -> [FileKind; 16] {
+    pub fn all() -> [FileKind; 17] {
         [
             FileKind::SgsCampuses,
             FileKind::SgsEnrollment,
@@ -150,6 +155,7 @@ impl FileKind {
             FileKind::TeaAccountability2022,
             FileKind::NcesCoordinates,
             FileKind::DistrictBoundary,
+            FileKind::CensusZipChildren,
         ]
     }
 
@@ -174,6 +180,9 @@ impl FileKind {
             FileKind::TeaAccountability2022 => "TEA 2022 campus accountability (TAPR)",
             FileKind::NcesCoordinates => "NCES CCD school coordinates",
             FileKind::DistrictBoundary => "District boundary GeoJSON",
+            FileKind::CensusZipChildren => {
+                "Census children by age per ZIP code: planning areas and resident counts (--year)"
+            }
         }
     }
 
@@ -239,6 +248,11 @@ impl FileKind {
                 boundary: true,
                 ..none
             },
+            FileKind::CensusZipChildren => DataParts {
+                planning_areas: true,
+                residents: true,
+                ..none
+            },
         }
     }
 
@@ -292,6 +306,43 @@ pub struct ImportBatch {
     /// The school years the batch covers, ascending. For each yearly part the batch carries,
     /// these years are replaced wholesale; empty for kinds that are not yearly.
     pub years: Vec<SchoolYear>,
+    /// For planning areas drawn around points (census ZIP centres), each area's centre, so
+    /// [`ImportBatch::fit_areas_to`] can redraw them inside a boundary; empty for every other
+    /// kind.
+    pub area_centres: Vec<AreaCentre>,
+}
+
+/// The point a planning area was drawn around, and the land area it stands for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaCentre {
+    /// Planning area id.
+    pub id: String,
+    /// Longitude and latitude of the centre.
+    pub centre: (f64, f64),
+    /// Land area of what the point stands for (a whole ZIP code), in square miles, when known.
+    pub land_square_miles: Option<f64>,
+}
+
+impl ImportBatch {
+    /// Redraws planning areas that were drawn around points as the parts of `boundary` (GeoJSON
+    /// geometry) nearest each point, dropping areas (and their resident counts) wholly outside
+    /// it. Where the land area a point stands for is known, its resident counts are scaled to
+    /// the share of that land its part of the district covers (at most all of it), so a ZIP
+    /// code that lies mostly outside the district does not bring all its children with it.
+    /// Batches of other kinds are left as they are.
+    pub fn fit_areas_to(&mut self, boundary: &serde_json::Value) {
+        if !self.area_centres.is_empty() {
+            census::clip_census_areas(&mut self.data, &self.area_centres, boundary);
+            let kept: std::collections::HashSet<&str> = self
+                .data
+                .planning_areas
+                .iter()
+                .map(|a| a.id.as_str())
+                .collect();
+            self.area_centres
+                .retain(|c| kept.contains(c.id.as_str()));
+        }
+    }
 }
 
 /// Reads one file of the given kind for `district`. Rows of campuses in other districts are an
@@ -328,6 +379,7 @@ pub fn read_file(
         }
         FileKind::NcesCoordinates => tea::read_nces(path, district, &mut data),
         FileKind::DistrictBoundary => geojson::read_boundary(path, district, options, &mut data),
+        FileKind::CensusZipChildren => census::read_zip_children(path, options, &mut data),
     }?;
     Ok(ImportBatch {
         kind,
@@ -335,6 +387,7 @@ pub fn read_file(
         rows: read.rows,
         data,
         years: read.years.into_iter().collect(),
+        area_centres: read.area_centres,
     })
 }
 
@@ -345,6 +398,8 @@ pub(crate) struct Read {
     pub rows: usize,
     /// School years covered.
     pub years: std::collections::BTreeSet<SchoolYear>,
+    /// Centres of planning areas drawn around points.
+    pub area_centres: Vec<AreaCentre>,
 }
 
 #[cfg(test)]

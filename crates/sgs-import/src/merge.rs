@@ -117,6 +117,7 @@ mod tests {
 
     fn batch(kind: FileKind, data: DistrictSnapshot, years: Vec<SchoolYear>) -> ImportBatch {
         ImportBatch {
+            area_centres: Vec::new(),
             kind,
             file: "test".into(),
             rows: 0,

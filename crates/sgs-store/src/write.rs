@@ -570,6 +570,15 @@ async fn apply(
             rows,
         )
         .await?;
+        // Campuses placed in an area that is gone are placed again below.
+        sqlx::query(
+            "UPDATE campuses SET planning_area_id = NULL WHERE district_id = $1 \
+             AND planning_area_id IS NOT NULL AND planning_area_id NOT IN \
+             (SELECT id FROM planning_areas WHERE district_id = $1)",
+        )
+        .bind(district)
+        .execute(&mut *conn)
+        .await?;
     }
     assign_planning_areas(conn, district).await?;
 

@@ -78,6 +78,26 @@ pub async fn import(
     let order = |kind: FileKind| FileKind::all().iter().position(|k| *k == kind);
     batches.sort_by_key(|b| order(b.kind));
 
+    // Areas drawn around points (census ZIP centres) are redrawn inside the district's
+    // boundary: the one in this import, else the one already stored.
+    if batches.iter().any(|b| !b.area_centres.is_empty()) {
+        let imported = batches.iter().find_map(|b| b.data.boundary.clone());
+        let boundary = match imported {
+            Some(boundary) => Some(boundary),
+            None => store
+                .district(request.district.as_str())
+                .await
+                .ok()
+                .flatten()
+                .and_then(|(_, boundary)| boundary),
+        };
+        if let Some(boundary) = boundary {
+            for batch in &mut batches {
+                batch.fit_areas_to(&boundary);
+            }
+        }
+    }
+
     let name = request.district_name.clone().or_else(|| {
         batches
             .iter()

@@ -207,6 +207,35 @@ async fn public_pages_need_no_sign_in_and_load_nothing_from_outside() {
                 );
             }
         }
+        // Signed-in pages load nothing from outside either.
+        let admin = app.login(email(Role::Admin)).await;
+        let analyst = app.login(email(Role::Analyst)).await;
+        for (who, path) in [
+            (&admin, format!("/d/{DEMO}/data")),
+            (&admin, format!("/d/{DEMO}/audit")),
+            (&analyst, format!("/d/{DEMO}/plan")),
+            (&analyst, format!("/d/{DEMO}/scenarios")),
+            (&analyst, format!("/d/{DEMO}/projections")),
+            (&admin, format!("/d/{DEMO}/self-assessment")),
+            (&admin, format!("/d/{DEMO}/self-assessment/rubric")),
+            (&analyst, format!("/d/{DEMO}/innovation")),
+        ] {
+            let reply = app.get(&path, Some(who)).await;
+            assert_eq!(reply.status, StatusCode::OK, "{}: {path}", app.name);
+            for external in [
+                "src=\"http",
+                "href=\"http",
+                "src=\"//",
+                "href=\"//",
+                "url(http",
+            ] {
+                assert!(
+                    !reply.body.contains(external),
+                    "{}: {path} loads from outside: {external}",
+                    app.name
+                );
+            }
+        }
         let css = app.get("/assets/app.css", None).await;
         assert!(
             !css.body.contains("http"),
@@ -491,8 +520,49 @@ async fn family_pages_speak_spanish() {
             "no English left on the finder"
         );
 
+        // The other pages a family reads, and the error pages, are Spanish too.
+        for (path, spanish) in [
+            (format!("/d/{DEMO}"), "Resumen"),
+            (format!("/d/{DEMO}/campuses"), "Escuelas"),
+            (
+                format!("/d/{DEMO}/campuses/{CAMPUS}"),
+                "Tendencia de inscripción",
+            ),
+            (
+                format!("/d/{DEMO}/campuses/999901999"),
+                "Página no encontrada",
+            ),
+            ("/login".to_string(), "Iniciar sesión"),
+        ] {
+            let reply = app.get(&path, Some(&cookie)).await;
+            assert!(
+                reply.body.contains("<html lang=\"es\">") && reply.body.contains(spanish),
+                "{}: {path} in Spanish: {}",
+                app.name,
+                reply.body
+            );
+        }
+        let family = app.login(email(Role::Family)).await;
+        let refusal = app
+            .get(
+                &format!("/d/{DEMO}/data"),
+                Some(&format!("{family}; {cookie}")),
+            )
+            .await;
+        assert_eq!(refusal.status, StatusCode::FORBIDDEN);
+        assert!(
+            refusal.body.contains("<h1>No puede ver ni hacer esto</h1>"),
+            "{}",
+            refusal.body
+        );
+
         let english = app.get(&format!("/d/{DEMO}/finder"), None).await.body;
         assert!(english.contains("<html lang=\"en\">") && english.contains("Show schools"));
+        let missing = app
+            .get(&format!("/d/{DEMO}/campuses/999901999"), None)
+            .await
+            .body;
+        assert!(missing.contains("<h1>Page not found</h1>"), "{missing}");
         let offsite = app.get("/lang/es?back=//evil.example", None).await;
         assert_eq!(offsite.headers[header::LOCATION], "/", "no open redirect");
     }

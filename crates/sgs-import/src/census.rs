@@ -163,13 +163,14 @@ pub(crate) fn clip_census_areas(
             })
         })
         .collect();
-    data.resident_counts.retain_mut(|r| match share.get(&r.planning_area_id) {
-        Some(covered) => {
-            r.count = (f64::from(r.count) * covered).round() as u32;
-            true
-        }
-        None => false,
-    });
+    data.resident_counts
+        .retain_mut(|r| match share.get(&r.planning_area_id) {
+            Some(covered) => {
+                r.count = (f64::from(r.count) * covered).round() as u32;
+                true
+            }
+            None => false,
+        });
 }
 
 /// The area of a GeoJSON polygon geometry in square miles (outer rings, lon/lat degrees on a
@@ -201,7 +202,10 @@ mod tests {
     fn a_degree_square_at_the_equator_is_about_4800_square_miles() {
         let square = serde_json::json!({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]});
         let area = square_miles(&square);
-        assert!((area - 69.09 * 69.09 * (0.5f64).to_radians().cos()).abs() < 1.0, "{area}");
+        assert!(
+            (area - 69.09 * 69.09 * (0.5f64).to_radians().cos()).abs() < 1.0,
+            "{area}"
+        );
     }
 
     #[test]
@@ -225,8 +229,16 @@ mod tests {
             });
         }
         let centres = [
-            AreaCentre { id: "zip-1".into(), centre: (0.0, 0.0), land_square_miles: Some(800.0) },
-            AreaCentre { id: "zip-2".into(), centre: (2.0 * deg, 0.0), land_square_miles: None },
+            AreaCentre {
+                id: "zip-1".into(),
+                centre: (0.0, 0.0),
+                land_square_miles: Some(800.0),
+            },
+            AreaCentre {
+                id: "zip-2".into(),
+                centre: (2.0 * deg, 0.0),
+                land_square_miles: None,
+            },
         ];
         // The boundary: from the first centre's left half-width to the far right.
         let boundary = serde_json::json!({"type": "Polygon", "coordinates": [[

@@ -339,8 +339,7 @@ impl ImportBatch {
                 .iter()
                 .map(|a| a.id.as_str())
                 .collect();
-            self.area_centres
-                .retain(|c| kept.contains(c.id.as_str()));
+            self.area_centres.retain(|c| kept.contains(c.id.as_str()));
         }
     }
 }

@@ -229,6 +229,20 @@ pub fn session_cookie(token: &str, secure: bool) -> String {
     )
 }
 
+/// The language a request reads in: the language cookie, else the browser's
+/// `Accept-Language`, else English.
+pub fn request_lang(headers: &axum::http::HeaderMap) -> Lang {
+    cookie(headers, LANG_COOKIE)
+        .and_then(Lang::parse)
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or(Lang::En)
+}
+
 /// Who is asking, and in which language they read.
 #[derive(Debug, Clone)]
 pub struct Viewer {
@@ -326,16 +340,7 @@ impl FromRequestParts<AppState> for Viewer {
             _ => None,
         };
 
-        let lang = cookie(&parts.headers, LANG_COOKIE)
-            .and_then(Lang::parse)
-            .or_else(|| {
-                parts
-                    .headers
-                    .get(header::ACCEPT_LANGUAGE)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(Lang::from_accept_language)
-            })
-            .unwrap_or(Lang::En);
+        let lang = request_lang(&parts.headers);
 
         Ok(Viewer {
             via_bearer: bearer.is_some() && session.is_some(),

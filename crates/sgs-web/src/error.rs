@@ -41,7 +41,8 @@ impl AppError {
         }
     }
 
-    /// The public message: internal errors are logged, never shown.
+    /// The public message: internal errors are logged, never shown. Validation messages name
+    /// fields and values for the staff who import and edit, and stay in English.
     fn public_message(&self) -> String {
         match self {
             AppError::Store(sgs_store::StoreError::Invalid(message)) => message.clone(),
@@ -68,8 +69,37 @@ impl IntoResponse for AppError {
             return Redirect::to("/login").into_response();
         }
         let status = self.status();
-        let body = crate::layout::error_page(status, &self.public_message());
-        (status, body).into_response()
+        let message = self.public_message();
+        let body = crate::layout::error_page(status, &message, crate::i18n::Lang::En);
+        let mut response = (status, body).into_response();
+        // The page is written again in the reader's language by `localize_errors`, which
+        // knows the request.
+        response.extensions_mut().insert(ErrorPage(message));
+        response
+    }
+}
+
+/// The message of an HTML error page, kept on the response so it can be rendered again in the
+/// language of the request.
+#[derive(Debug, Clone)]
+pub struct ErrorPage(pub String);
+
+/// Middleware: renders error pages in the language the request reads in.
+pub async fn localize_errors(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let lang = crate::auth::request_lang(request.headers());
+    let response = next.run(request).await;
+    if lang == crate::i18n::Lang::En {
+        return response;
+    }
+    match response.extensions().get::<ErrorPage>().cloned() {
+        Some(ErrorPage(message)) => {
+            let status = response.status();
+            (status, crate::layout::error_page(status, &message, lang)).into_response()
+        }
+        None => response,
     }
 }
 

@@ -119,21 +119,32 @@ pub fn role_label(role: Role, lang: Lang) -> &'static str {
 }
 
 /// A minimal page for errors, which may not know the viewer.
-pub fn error_page(status: StatusCode, message: &str) -> Html<String> {
+pub fn error_page(status: StatusCode, message: &str, lang: Lang) -> Html<String> {
+    let t = |k| lang.t(k);
+    // What happened, in the reader's language; the detail (which field, which value) as the
+    // handler wrote it.
+    let (title, explanation) = match status.as_u16() {
+        403 => (t("error.403"), t("error.403_help")),
+        404 => (t("error.404"), t("error.404_help")),
+        429 => (t("error.429"), t("error.429_help")),
+        400 => (t("error.400"), t("error.400_help")),
+        _ => (t("error.title"), t("error.500_help")),
+    };
     let markup = html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang=(lang.code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (status.as_u16()) " · SGS" }
+                title { (status.as_u16()) " · " (title) " · SGS" }
                 link rel="stylesheet" href="/assets/app.css";
             }
             body {
                 main id="main" {
-                    h1 { (status.as_u16()) " " (status.canonical_reason().unwrap_or("")) }
-                    p class="error" role="alert" { (message) }
-                    p { a href="/" { "SGS" } " · " a href="/login" { "Sign in / Iniciar sesión" } }
+                    h1 { (title) }
+                    p { (explanation) }
+                    p class="error" role="alert" lang="en" { (status.as_u16()) ": " (message) }
+                    p { a href="/" { (t("error.home")) } " · " a href="/login" { (t("nav.login")) } }
                 }
             }
         }

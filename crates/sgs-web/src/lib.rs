@@ -140,6 +140,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/d/{district}/audit", get(pages::audit))
         .nest("/api/v1", api)
+        .layer(middleware::from_fn(error::localize_errors))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
 }

@@ -683,20 +683,56 @@ async fn the_api_follows_the_same_roles_and_matches_its_openapi_document() {
         let paths = document["paths"].as_object().unwrap();
         assert_eq!(
             paths.len(),
-            10,
+            21,
             "update this test and the document together"
         );
+        // Ids for the paths that name one record: a scenario made through the API, and a
+        // closed self-assessment of the demo.
+        let created = app
+            .json(
+                "POST",
+                &format!("/api/v1/districts/{DEMO}/scenarios"),
+                Some(&analyst),
+                Some(json!({"name": "API scenario", "actions": [{"type": "change_seats", "campus_id": CAMPUS, "seats": 100}]})),
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+        let created: Value = serde_json::from_str(&created.body).unwrap();
+        let scenario_id = created["id"].as_i64().unwrap().to_string();
+        assert!(
+            created["result"]["utilization"].as_array().unwrap().len() == 1,
+            "{created}"
+        );
+        let closed = app
+            .store
+            .assessments(DEMO)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|a| a.status == sgs_assessment::Status::Closed)
+            .unwrap()
+            .id
+            .to_string();
         for (path, operations) in paths {
-            let concrete = path.replace("{district}", DEMO).replace("{campus}", CAMPUS);
-            for method in operations.as_object().unwrap().keys() {
-                let body = match method.as_str() {
-                    "put" if path.ends_with("grade-bands") => {
-                        Some(json!({"grade_bands": "K-5, 6-8, 9-12"}))
-                    }
-                    "put" => Some(json!({"school_year": "2022-2023", "capacity": 600})),
-                    "post" => Some(json!({"email": email(Role::Admin), "password": DEMO_PASSWORD})),
-                    _ => None,
-                };
+            let id = if path.contains("scenarios") {
+                &scenario_id
+            } else {
+                &closed
+            };
+            let concrete = path
+                .replace("{district}", DEMO)
+                .replace("{campus}", CAMPUS)
+                .replace("{id}", id);
+            for (method, operation) in operations.as_object().unwrap() {
+                // The document's own example is the request body.
+                let body = operation
+                    .pointer("/requestBody/content/application~1json/example")
+                    .cloned();
+                assert_eq!(
+                    body.is_some(),
+                    method != "get",
+                    "{path} {method}: every body has an example"
+                );
                 let reply = app
                     .json(&method.to_uppercase(), &concrete, Some(admin), body)
                     .await;
@@ -708,6 +744,165 @@ async fn the_api_follows_the_same_roles_and_matches_its_openapi_document() {
                     reply.body
                 );
             }
+        }
+
+        // The Lever 1 API follows the screens' roles: analyses are public, the plan and
+        // scenarios are staff's, changes are editors'.
+        let north: Value = serde_json::from_str(
+            &app.json(
+                "GET",
+                &format!("/api/v1/districts/{DEMO}/north-star"),
+                None,
+                None,
+            )
+            .await
+            .body,
+        )
+        .unwrap();
+        assert_eq!(north["years"].as_array().unwrap().len(), 5);
+        assert_eq!(
+            north["goal"]["target_percent"], 80.0,
+            "the example goal was set"
+        );
+        for path in ["plan", "scenarios", &format!("scenarios/{scenario_id}")] {
+            let url = format!("/api/v1/districts/{DEMO}/{path}");
+            assert_eq!(
+                app.json("GET", &url, Some(&family), None).await.status,
+                StatusCode::FORBIDDEN,
+                "{url}"
+            );
+            assert_eq!(
+                app.json("GET", &url, None, None).await.status,
+                StatusCode::UNAUTHORIZED,
+                "{url}"
+            );
+        }
+        let bad_goal = app
+            .json(
+                "PUT",
+                &format!("/api/v1/districts/{DEMO}/goal"),
+                Some(&analyst),
+                Some(json!({"target_percent": 180, "target_year": "2027-2028"})),
+            )
+            .await;
+        assert_eq!(bad_goal.status, StatusCode::BAD_REQUEST);
+        assert!(
+            bad_goal.body.contains("expected a percent from 1 to 100"),
+            "{}",
+            bad_goal.body
+        );
+        let bad_action = app
+            .json(
+                "POST",
+                &format!("/api/v1/districts/{DEMO}/plan/decisions"),
+                Some(&analyst),
+                Some(json!({"campus_id": CAMPUS, "action": "demolish", "school_year": "2024-2025", "rationale": "x", "owner": "y"})),
+            )
+            .await;
+        assert_eq!(bad_action.status, StatusCode::BAD_REQUEST);
+        assert!(
+            bad_action.body.contains("restart"),
+            "the error lists the actions: {}",
+            bad_action.body
+        );
+        assert_eq!(
+            app.json(
+                "POST",
+                &format!("/api/v1/districts/{DEMO}/scenarios"),
+                Some(&family),
+                Some(json!({"name": "x"}))
+            )
+            .await
+            .status,
+            StatusCode::FORBIDDEN
+        );
+        let seat_gaps: Value = serde_json::from_str(
+            &app.json(
+                "GET",
+                &format!("/api/v1/districts/{DEMO}/seat-gaps?within=3"),
+                None,
+                None,
+            )
+            .await
+            .body,
+        )
+        .unwrap();
+        assert_eq!(seat_gaps["rows"].as_array().unwrap().len(), 3 * 3 * 12);
+        let projections: Value = serde_json::from_str(
+            &app.json(
+                "GET",
+                &format!("/api/v1/districts/{DEMO}/projections?horizon=3"),
+                None,
+                None,
+            )
+            .await
+            .body,
+        )
+        .unwrap();
+        assert_eq!(
+            projections["district"]["likely"].as_array().unwrap().len(),
+            3
+        );
+
+        // Self-assessments: families see none; a reviewer who is not on an open assessment's
+        // team cannot read its results, and no answer of the API carries a rater's note.
+        let family_list = app
+            .json(
+                "GET",
+                &format!("/api/v1/districts/{DEMO}/assessments"),
+                Some(&family),
+                None,
+            )
+            .await;
+        assert_eq!(family_list.body, "[]", "{}", app.name);
+        let open = app
+            .store
+            .assessments(DEMO)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|a| a.status == sgs_assessment::Status::Open)
+            .unwrap()
+            .id;
+        let results = app
+            .json(
+                "GET",
+                &format!("/api/v1/districts/{DEMO}/assessments/{open}/results"),
+                Some(&family),
+                None,
+            )
+            .await;
+        assert_eq!(results.status, StatusCode::FORBIDDEN);
+        let closed_results = app
+            .json(
+                "GET",
+                &format!("/api/v1/districts/{DEMO}/assessments/{closed}/results"),
+                Some(admin),
+                None,
+            )
+            .await;
+        let notes: Vec<String> = app
+            .store
+            .scoring_input(
+                &app.store
+                    .assessment(DEMO, closed.parse().unwrap())
+                    .await
+                    .unwrap()
+                    .unwrap(),
+            )
+            .await
+            .unwrap()
+            .ratings
+            .into_iter()
+            .map(|r| r.note)
+            .filter(|n| n.len() > 12)
+            .collect();
+        assert!(!notes.is_empty(), "the demo's raters left notes");
+        for note in &notes {
+            assert!(
+                !closed_results.body.contains(note.as_str()),
+                "a rater's note leaked: {note}"
+            );
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The JSON API under `/api/v1`: what the screens show and change, under the same role rules.
 //! Scripts sign in with `POST /api/v1/session` and send the token as `Authorization: Bearer`.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -240,4 +240,263 @@ pub async fn audit(
 ) -> ApiResult<Value> {
     viewer.require(&district, Role::can_administer)?;
     Ok(Json(json!(state.store.audit_log(&district, 500).await?)))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lever 1: the North Star, the Quality Seats Analysis, projections, triggers, the plan and
+// scenarios. The same functions the screens and the `sgs` commands call.
+
+/// `GET /api/v1/districts/{district}/north-star`: students and schools by tier per year, by
+/// group and by planning area, against the goal.
+pub async fn north_star(
+    State(state): State<AppState>,
+    Path(district): Path<String>,
+) -> ApiResult<Value> {
+    require_district(&state, &district).await?;
+    let data = crate::lever1::load(&state.store, &district).await?;
+    let years = sgs_analysis::north_star(
+        &data.campuses,
+        &data.years,
+        &data.framework,
+        data.goal.as_ref(),
+    );
+    Ok(Json(json!({
+        "district_id": district,
+        "goal": data.goal,
+        "framework": data.framework,
+        "years": years,
+    })))
+}
+
+/// Goal change: `{"target_percent": 80, "target_year": "2027-2028"}`.
+#[derive(Deserialize)]
+pub struct GoalRequest {
+    target_percent: f64,
+    target_year: String,
+}
+
+/// `PUT /api/v1/districts/{district}/goal`: analysts and administrators.
+pub async fn set_goal(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(district): Path<String>,
+    Json(request): Json<GoalRequest>,
+) -> ApiResult<Value> {
+    let user = viewer.require(&district, Role::can_edit_data)?;
+    viewer.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()))?;
+    let (percent, year) =
+        crate::lever1::checked_goal(&request.target_percent.to_string(), &request.target_year)?;
+    state
+        .store
+        .set_north_star_goal(&district, percent, year, &user.email)
+        .await?;
+    Ok(Json(
+        json!({ "target_percent": percent, "target_year": year }),
+    ))
+}
+
+/// `GET /api/v1/districts/{district}/seat-gaps?within=&by=zone`: the Quality Seats Analysis.
+pub async fn seat_gaps(
+    State(state): State<AppState>,
+    Path(district): Path<String>,
+    Query(query): Query<crate::lever1::GapQuery>,
+) -> ApiResult<Value> {
+    require_district(&state, &district).await?;
+    let data = crate::lever1::load(&state.store, &district).await?;
+    Ok(Json(json!(crate::lever1::qsa(&data, &query))))
+}
+
+/// `GET /api/v1/districts/{district}/projections?horizon=&transitions=&average=`: the district
+/// forecast with its band, and each open campus's projection and back-test.
+pub async fn projections(
+    State(state): State<AppState>,
+    Path(district): Path<String>,
+    Query(query): Query<crate::lever1::ProjectionQuery>,
+) -> ApiResult<Value> {
+    use sgs_analysis::projection::{backtest, forecast, Series};
+    require_district(&state, &district).await?;
+    let data = crate::lever1::load(&state.store, &district).await?;
+    let settings = query.settings();
+    let district_forecast = Series::from_campus_years(&data.years, None)
+        .filter(|s| s.years.len() >= 3)
+        .map(|series| {
+            let births = (!data.births.is_empty()).then_some(&data.births);
+            let projected = forecast(&series, &settings, births);
+            json!({
+                "years": projected.years,
+                "low": projected.low_total,
+                "likely": projected.likely_total,
+                "high": projected.high_total,
+                "backtest_mape_percent": backtest(&series, &settings, 2),
+            })
+        });
+    let campuses: Vec<Value> = crate::lever1::campus_projections(&data, &settings)
+        .into_iter()
+        .map(|r| {
+            json!({
+                "campus_id": r.campus.id,
+                "name": r.campus.name,
+                "latest_enrollment": r.latest,
+                "projected": {"low": r.projected.0, "likely": r.projected.1, "high": r.projected.2},
+                "backtest_mape_percent": r.backtest,
+                "utilization": r.utilization.map(|(u, _)| u),
+            })
+        })
+        .collect();
+    Ok(Json(json!({
+        "horizon": settings.horizon,
+        "transitions": settings.transitions,
+        "district": district_forecast,
+        "campuses": campuses,
+    })))
+}
+
+/// `GET /api/v1/districts/{district}/triggers`: Texas accountability standing per campus.
+pub async fn triggers(
+    State(state): State<AppState>,
+    Path(district): Path<String>,
+) -> ApiResult<Value> {
+    require_district(&state, &district).await?;
+    let data = crate::lever1::load(&state.store, &district).await?;
+    Ok(Json(json!(sgs_analysis::triggers::triggers(
+        &data.campuses,
+        &data.years
+    ))))
+}
+
+/// `GET /api/v1/districts/{district}/plan`: staff. Each open campus with what the policy knows
+/// of it and the actions it proposes, the policy itself, and the recorded decisions.
+pub async fn plan(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+) -> ApiResult<Value> {
+    viewer.require(&district, Role::can_view_staff_pages)?;
+    require_district(&state, &district).await?;
+    let data = crate::lever1::load(&state.store, &district).await?;
+    let policy = crate::plan::policy_of(&state.store, &district).await?;
+    let campuses: Vec<Value> = crate::plan::campus_facts(&data)
+        .into_iter()
+        .map(|(id, facts)| {
+            let candidates: Vec<Value> = sgs_analysis::portfolio::candidates(&policy, &facts)
+                .into_iter()
+                .map(|(action, reason)| json!({"action": action.code(), "reason": reason}))
+                .collect();
+            json!({"campus_id": id, "facts": facts, "candidates": candidates})
+        })
+        .collect();
+    let decisions: Vec<Value> = state
+        .store
+        .decisions(&district)
+        .await?
+        .into_iter()
+        .map(|d| {
+            json!({
+                "id": d.id,
+                "campus_id": d.campus_id,
+                "school_year": d.school_year,
+                "action": d.action,
+                "rationale": d.rationale,
+                "owner": d.owner,
+                "decided_at": d.decided_at,
+            })
+        })
+        .collect();
+    Ok(Json(
+        json!({ "policy": policy, "campuses": campuses, "decisions": decisions }),
+    ))
+}
+
+/// `POST /api/v1/districts/{district}/plan/decisions`: analysts and administrators.
+pub async fn record_decision(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(district): Path<String>,
+    Json(request): Json<crate::plan::Decision>,
+) -> ApiResult<Value> {
+    let user = viewer.require(&district, Role::can_edit_data)?;
+    viewer.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()))?;
+    crate::plan::save_decision(&state, &district, &request, &user.email).await?;
+    Ok(Json(json!({ "recorded": true })))
+}
+
+/// `GET /api/v1/districts/{district}/scenarios`: staff.
+pub async fn scenarios(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+) -> ApiResult<Value> {
+    viewer.require(&district, Role::can_view_staff_pages)?;
+    let list: Vec<Value> = state
+        .store
+        .scenarios(&district)
+        .await?
+        .into_iter()
+        .map(|s| json!({"id": s.id, "name": s.name, "actions": s.actions}))
+        .collect();
+    Ok(Json(json!(list)))
+}
+
+/// A new scenario: `{"name": "…", "actions": [ {"type": "change_tier", …}, … ]}`.
+#[derive(Deserialize)]
+pub struct ScenarioRequest {
+    name: String,
+    #[serde(default)]
+    actions: Vec<sgs_analysis::scenario::ProposedAction>,
+}
+
+/// `POST /api/v1/districts/{district}/scenarios`: analysts and administrators. Returns the new
+/// scenario's id and its comparison with the baseline.
+pub async fn create_scenario(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(district): Path<String>,
+    Json(request): Json<ScenarioRequest>,
+) -> ApiResult<Value> {
+    let user = viewer.require(&district, Role::can_edit_data)?;
+    viewer.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()))?;
+    let name = crate::scenarios::checked_name(&request.name)?;
+    require_district(&state, &district).await?;
+    let actions = serde_json::to_value(&request.actions)
+        .map_err(|e| AppError::BadRequest(format!("actions: {e}")))?;
+    let id = state
+        .store
+        .create_scenario(&district, name, &user.email)
+        .await?;
+    state
+        .store
+        .set_scenario_actions(&district, id, &actions, &user.email)
+        .await?;
+    scenario_reply(&state, &district, id).await
+}
+
+/// `GET /api/v1/districts/{district}/scenarios/{id}`: staff. The scenario and its comparison
+/// with the baseline.
+pub async fn scenario(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((district, id)): Path<(String, i64)>,
+) -> ApiResult<Value> {
+    viewer.require(&district, Role::can_view_staff_pages)?;
+    scenario_reply(&state, &district, id).await
+}
+
+async fn scenario_reply(state: &AppState, district: &str, id: i64) -> ApiResult<Value> {
+    let stored = state
+        .store
+        .scenario(district, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let scenario = crate::scenarios::stored_scenario(&stored)?;
+    let data = crate::lever1::load(&state.store, district).await?;
+    let result = crate::scenarios::evaluate(&data, &scenario);
+    Ok(Json(json!({
+        "id": stored.id,
+        "name": stored.name,
+        "actions": stored.actions,
+        "result": result,
+    })))
 }

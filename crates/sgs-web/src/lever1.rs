@@ -748,20 +748,7 @@ pub async fn set_goal(
 ) -> PageResult {
     let user = viewer.require(&district, Role::can_edit_data)?;
     viewer.check_csrf(form.csrf.as_deref())?;
-    let percent: f64 = form
-        .target_percent
-        .trim()
-        .parse()
-        .ok()
-        .filter(|p: &f64| (1.0..=100.0).contains(p))
-        .ok_or_else(|| {
-            AppError::BadRequest(format!(
-                "goal {:?} is not valid: expected a percent from 1 to 100",
-                form.target_percent
-            ))
-        })?;
-    let year =
-        SchoolYear::parse(&form.target_year).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let (percent, year) = checked_goal(&form.target_percent, &form.target_year)?;
 
     state
         .store
@@ -769,6 +756,22 @@ pub async fn set_goal(
         .await?;
 
     Ok(Redirect::to(&format!("/d/{district}/goals")).into_response())
+}
+
+/// A North Star goal as typed: a percent from 1 to 100 and a school year.
+pub(crate) fn checked_goal(percent: &str, year: &str) -> Result<(f64, SchoolYear), AppError> {
+    let value: f64 = percent
+        .trim()
+        .parse()
+        .ok()
+        .filter(|p: &f64| (1.0..=100.0).contains(p))
+        .ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "goal {percent:?} is not valid: expected a percent from 1 to 100"
+            ))
+        })?;
+    let year = SchoolYear::parse(year).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    Ok((value, year))
 }
 
 /// A table the Lever 1 screens offer for download, named by its file stem.

@@ -73,7 +73,30 @@ pub fn router(state: AppState) -> Router {
             get(api::grade_bands).put(api::set_grade_bands),
         )
         .route("/districts/{district}/imports", get(api::imports))
-        .route("/districts/{district}/audit", get(api::audit));
+        .route("/districts/{district}/audit", get(api::audit))
+        .route("/districts/{district}/north-star", get(api::north_star))
+        .route("/districts/{district}/goal", put(api::set_goal))
+        .route("/districts/{district}/seat-gaps", get(api::seat_gaps))
+        .route("/districts/{district}/projections", get(api::projections))
+        .route("/districts/{district}/triggers", get(api::triggers))
+        .route("/districts/{district}/plan", get(api::plan))
+        .route(
+            "/districts/{district}/plan/decisions",
+            post(api::record_decision),
+        )
+        .route(
+            "/districts/{district}/scenarios",
+            get(api::scenarios).post(api::create_scenario),
+        )
+        .route("/districts/{district}/scenarios/{id}", get(api::scenario))
+        .route(
+            "/districts/{district}/assessments",
+            get(assessment::api_list),
+        )
+        .route(
+            "/districts/{district}/assessments/{id}/results",
+            get(assessment::api_results),
+        );
 
     Router::new()
         .route("/", get(pages::home))

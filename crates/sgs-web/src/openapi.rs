@@ -20,6 +20,15 @@ fn param(name: &str, description: &str) -> Value {
     json!({"name": name, "in": "path", "required": true, "description": description, "schema": {"type": "string"}})
 }
 
+/// An operation with a JSON request body, shown by its example.
+fn with_body(mut op: Value, example: Value) -> Value {
+    op["requestBody"] = json!({
+        "required": true,
+        "content": {"application/json": {"schema": {"type": "object"}, "example": example}}
+    });
+    op
+}
+
 /// The document.
 pub fn document() -> Value {
     let district = param("district", "TEA district id, six digits, e.g. 015907");
@@ -33,7 +42,7 @@ pub fn document() -> Value {
         "content": {"application/json": {"schema": {
             "type": "object", "required": ["school_year"],
             "properties": {"school_year": {"type": "string", "example": "2022-2023"}, "capacity": {"type": ["integer", "null"], "minimum": 0, "maximum": 20000}}
-        }}}
+        }, "example": {"school_year": "2022-2023", "capacity": 600}}}
     });
     let mut session = op(
         "Sign in and receive a bearer token",
@@ -44,7 +53,7 @@ pub fn document() -> Value {
         "content": {"application/json": {"schema": {
             "type": "object", "required": ["email", "password"],
             "properties": {"email": {"type": "string"}, "password": {"type": "string"}}
-        }}}
+        }, "example": {"email": "analyst@riverbend.example", "password": "sgs-demo"}}}
     });
     let mut bands_put = op(
         "Set the grade bands the district plans by",
@@ -55,18 +64,43 @@ pub fn document() -> Value {
         "content": {"application/json": {"schema": {
             "type": "object", "required": ["grade_bands"],
             "properties": {"grade_bands": {"type": "string", "example": "K-5, 6-8, 9-12"}}
-        }}}
+        }, "example": {"grade_bands": "K-5, 6-8, 9-12"}}}
     });
     let with = |mut op: Value, params: &[&Value]| {
         op["parameters"] = json!(params);
         op
     };
+    let id = json!({"name": "id", "in": "path", "required": true, "description": "Record id", "schema": {"type": "integer"}});
+    let editors =
+        "administrator, innovation-office analyst; sessions from cookies must send X-CSRF-Token";
+    let staff = "staff: administrator, analyst, enrollment staff, reviewer";
+    let query = |name: &str, kind: &str, description: &str| json!({"name": name, "in": "query", "required": false, "description": description, "schema": {"type": kind}});
+    let with_query = |op: Value, params: &[&Value], queries: Vec<Value>| {
+        let mut op = with(op, params);
+        op["parameters"]
+            .as_array_mut()
+            .expect("parameters")
+            .extend(queries);
+        op
+    };
+    let goal_put = with_body(
+        op("Set the North Star goal", editors),
+        json!({"target_percent": 80, "target_year": "2027-2028"}),
+    );
+    let decision_post = with_body(
+        op("Record a decision in the annual school plan", editors),
+        json!({"campus_id": "999901101", "action": "redesign", "school_year": "2024-2025", "rationale": "Rated D two years running", "owner": "Office of Innovation"}),
+    );
+    let scenario_post = with_body(
+        op("Create a what-if scenario from proposed actions; returns its comparison with the baseline", editors),
+        json!({"name": "Restart one school", "actions": [{"type": "change_tier", "campus_id": "999901101", "tier": "Quality"}]}),
+    );
     json!({
         "openapi": "3.1.0",
         "info": {
             "title": "SGS API",
             "version": "1",
-            "description": "System of Great Schools: district campuses, yearly facts and summaries. Sign in with POST /api/v1/session and send `Authorization: Bearer <token>`."
+            "description": "System of Great Schools: district campuses, yearly facts and summaries, the Lever 1 analyses, the annual plan, scenarios and self-assessment results. Sign in with POST /api/v1/session and send `Authorization: Bearer <token>`."
         },
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "paths": {
@@ -82,7 +116,28 @@ pub fn document() -> Value {
                 "put": with(bands_put, &[&district])
             },
             "/api/v1/districts/{district}/imports": {"get": with(op("Import log", "staff: administrator, analyst, enrollment staff, reviewer"), &[&district])},
-            "/api/v1/districts/{district}/audit": {"get": with(op("Audit log", "administrator"), &[&district])}
+            "/api/v1/districts/{district}/audit": {"get": with(op("Audit log", "administrator"), &[&district])},
+            "/api/v1/districts/{district}/north-star": {"get": with(op("The North Star: students and schools by tier per year, by student group and planning area, against the goal", "public"), &[&district])},
+            "/api/v1/districts/{district}/goal": {"put": with(goal_put, &[&district])},
+            "/api/v1/districts/{district}/seat-gaps": {"get": with_query(op("The Quality Seats Analysis: demand, quality-seat supply, gap, service level and rank per planning area and grade band, with the campuses behind each supply figure", "public"), &[&district], vec![
+                query("within", "number", "Count a campus's seats for every area whose centre is within this many miles"),
+                query("by", "string", "`zone`: count a campus's seats for the areas its attendance zone covers"),
+            ])},
+            "/api/v1/districts/{district}/projections": {"get": with_query(op("Cohort-survival projections: the district's low, likely and high totals and each open campus's projection with its back-test error", "public"), &[&district], vec![
+                query("horizon", "integer", "Years ahead, 1 to 10 (default 5)"),
+                query("transitions", "integer", "Past grade transitions averaged, 1 to 10"),
+                query("average", "string", "`mean`, `median` or `recent`"),
+            ])},
+            "/api/v1/districts/{district}/triggers": {"get": with(op("Texas accountability triggers: consecutive unacceptable years per campus and the intervention they require", "public"), &[&district])},
+            "/api/v1/districts/{district}/plan": {"get": with(op("The annual school plan: the school-action policy, each open campus's facts and candidate actions, and the recorded decisions", staff), &[&district])},
+            "/api/v1/districts/{district}/plan/decisions": {"post": with(decision_post, &[&district])},
+            "/api/v1/districts/{district}/scenarios": {
+                "get": with(op("What-if scenarios and their proposed actions", staff), &[&district]),
+                "post": with(scenario_post, &[&district])
+            },
+            "/api/v1/districts/{district}/scenarios/{id}": {"get": with(op("One scenario and its comparison with the baseline: North Star, seat gaps, utilization, displaced students", staff), &[&district, &id])},
+            "/api/v1/districts/{district}/assessments": {"get": with(op("Self-assessments this account may see, with their status", "district accounts on the assessment team or staff"), &[&district])},
+            "/api/v1/districts/{district}/assessments/{id}/results": {"get": with(op("Results of a self-assessment: consensus, spread counts, practice and lever levels, change since last year, priorities; never individual ratings", "the facilitator; staff and raters once the assessment is closed"), &[&district, &id])}
         }
     })
 }

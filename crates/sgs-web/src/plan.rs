@@ -461,6 +461,56 @@ pub struct DecisionForm {
     owner: String,
 }
 
+/// A plan decision as submitted by the form or the API.
+#[derive(Debug, Deserialize)]
+pub struct Decision {
+    /// The campus.
+    pub campus_id: String,
+    /// Action code, such as `restart`.
+    pub action: String,
+    /// The school year it takes effect.
+    pub school_year: String,
+    /// Why.
+    pub rationale: String,
+    /// Who carries it out.
+    pub owner: String,
+}
+
+/// Checks a decision and records it in the plan.
+pub(crate) async fn save_decision(
+    state: &AppState,
+    district: &str,
+    decision: &Decision,
+    actor: &str,
+) -> Result<(), AppError> {
+    let campus = crate::pages::campus_in_district(state, district, &decision.campus_id).await?;
+    let action = ActionKind::parse(&decision.action).ok_or_else(|| {
+        AppError::BadRequest(format!(
+            "action {:?} is not a school action: expected one of {}",
+            decision.action,
+            ActionKind::all().map(|a| a.code()).join(", ")
+        ))
+    })?;
+    let year = SchoolYear::parse(&decision.school_year)
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let (rationale, owner) = (decision.rationale.trim(), decision.owner.trim());
+    if rationale.is_empty() || owner.is_empty() {
+        return Err(AppError::BadRequest(
+            "a decision needs a rationale and an owner".into(),
+        ));
+    }
+    let year_text = year.to_string();
+    let new = sgs_store::NewDecision {
+        campus_id: campus.id.as_str(),
+        school_year: &year_text,
+        action: action.code(),
+        rationale,
+        owner,
+    };
+    state.store.record_decision(district, &new, actor).await?;
+    Ok(())
+}
+
 /// `POST /d/{district}/plan/decisions`.
 pub async fn record(
     State(state): State<AppState>,
@@ -470,31 +520,19 @@ pub async fn record(
 ) -> PageResult {
     let user = viewer.require(&district, Role::can_edit_data)?;
     viewer.check_csrf(form.csrf.as_deref())?;
-    let campus = crate::pages::campus_in_district(&state, &district, &form.campus_id).await?;
-    let action = ActionKind::parse(&form.action).ok_or_else(|| {
-        AppError::BadRequest(format!("action {:?} is not a school action", form.action))
-    })?;
-    let year =
-        SchoolYear::parse(&form.school_year).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let (rationale, owner) = (form.rationale.trim(), form.owner.trim());
-    if rationale.is_empty() || owner.is_empty() {
-        return Err(AppError::BadRequest(
-            "a decision needs a rationale and an owner".into(),
-        ));
-    }
-
-    let year_text = year.to_string();
-    let decision = sgs_store::NewDecision {
-        campus_id: campus.id.as_str(),
-        school_year: &year_text,
-        action: action.code(),
-        rationale,
-        owner,
-    };
-    state
-        .store
-        .record_decision(&district, &decision, &user.email)
-        .await?;
+    save_decision(
+        &state,
+        &district,
+        &Decision {
+            campus_id: form.campus_id,
+            action: form.action,
+            school_year: form.school_year,
+            rationale: form.rationale,
+            owner: form.owner,
+        },
+        &user.email,
+    )
+    .await?;
 
     Ok(Redirect::to(&format!("/d/{district}/plan")).into_response())
 }

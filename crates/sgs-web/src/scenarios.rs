@@ -180,12 +180,7 @@ pub async fn create(
 ) -> PageResult {
     let user = viewer.require(&district, Role::can_edit_data)?;
     viewer.check_csrf(form.csrf.as_deref())?;
-    let name = form.name.trim();
-    if name.is_empty() || name.chars().count() > 120 {
-        return Err(AppError::BadRequest(
-            "scenario name is not valid: expected 1 to 120 characters".into(),
-        ));
-    }
+    let name = checked_name(&form.name)?;
     district_ctx(&state, &district).await?;
 
     let id = state
@@ -196,7 +191,18 @@ pub async fn create(
     Ok(Redirect::to(&format!("/d/{district}/scenarios/{id}")).into_response())
 }
 
-fn stored_scenario(stored: &sgs_store::StoredScenario) -> Result<Scenario, AppError> {
+/// A scenario name: 1 to 120 characters once trimmed.
+pub(crate) fn checked_name(name: &str) -> Result<&str, AppError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 120 {
+        return Err(AppError::BadRequest(
+            "scenario name is not valid: expected 1 to 120 characters".into(),
+        ));
+    }
+    Ok(name)
+}
+
+pub(crate) fn stored_scenario(stored: &sgs_store::StoredScenario) -> Result<Scenario, AppError> {
     let actions: Vec<ProposedAction> = serde_json::from_value(stored.actions.clone())
         .map_err(|e| AppError::BadRequest(format!("stored scenario cannot be read: {e}")))?;
     Ok(Scenario {

@@ -1795,6 +1795,77 @@ pub async fn edit_rubric(
     Ok(Redirect::to(&format!("/d/{district}/self-assessment/rubric#versions")).into_response())
 }
 
+// ---------------------------------------------------------------------------------------------
+// The JSON API: the same assessments and results, under the same seat rules. Individual
+// ratings are never served by the API.
+
+/// `GET /api/v1/districts/{district}/assessments`: the assessments this account may see.
+pub async fn api_list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+) -> Result<axum::Json<serde_json::Value>, crate::error::ApiError> {
+    district_ctx(&state, &district).await?;
+    let user = viewer.require(&district, |_| true)?;
+    let base = Seat::of_role(user.role, true);
+    let mut rows = Vec::new();
+    for record in state.store.assessments(&district).await? {
+        let raters = state.store.raters(record.id).await?;
+        let seat = Seat {
+            facilitator: record.facilitator_id == user.id,
+            rater: raters.iter().any(|r| r.user_id == user.id),
+            ..base
+        };
+        if seat.may_view() {
+            rows.push(serde_json::json!({
+                "id": record.id,
+                "school_year": record.school_year,
+                "status": format!("{:?}", record.status).to_lowercase(),
+                "rubric_version": record.rubric_version,
+                "facilitator": record.facilitator_name,
+                "raters": raters.len(),
+                "submitted": raters.iter().filter(|r| r.submitted_at.is_some()).count(),
+                "results_visible": seat.may_see_results(record.status),
+            }));
+        }
+    }
+    Ok(axum::Json(serde_json::Value::Array(rows)))
+}
+
+/// `GET /api/v1/districts/{district}/assessments/{id}/results`: consensus, spread counts,
+/// practice and lever levels, change since last year and the priority list, for those who may
+/// see the results page.
+pub async fn api_results(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((district, id)): Path<(String, i64)>,
+) -> Result<axum::Json<serde_json::Value>, crate::error::ApiError> {
+    let loaded = load(&state, &viewer, &district, id).await?;
+    if !loaded.seat.may_see_results(loaded.record.status) {
+        return Err(refuse(&loaded.user, &district).into());
+    }
+    let data = results_data(&state, &loaded).await?;
+    let consensus: BTreeMap<&String, serde_json::Value> = data
+        .consensus
+        .iter()
+        .map(|(k, c)| {
+            (
+                k,
+                serde_json::json!({"level": c.level, "rationale": c.rationale}),
+            )
+        })
+        .collect();
+    Ok(axum::Json(serde_json::json!({
+        "id": loaded.record.id,
+        "school_year": loaded.record.school_year,
+        "status": format!("{:?}", loaded.record.status).to_lowercase(),
+        "results": data.results,
+        "consensus": consensus,
+        "priorities": data.priorities,
+        "change": data.change.map(|(year, change)| serde_json::json!({"since": year, "change": change})),
+    })))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1913,75 +1984,4 @@ mod tests {
             "Analyze school performance"
         );
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The JSON API: the same assessments and results, under the same seat rules. Individual
-// ratings are never served by the API.
-
-/// `GET /api/v1/districts/{district}/assessments`: the assessments this account may see.
-pub async fn api_list(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(district): Path<String>,
-) -> Result<axum::Json<serde_json::Value>, crate::error::ApiError> {
-    district_ctx(&state, &district).await?;
-    let user = viewer.require(&district, |_| true)?;
-    let base = Seat::of_role(user.role, true);
-    let mut rows = Vec::new();
-    for record in state.store.assessments(&district).await? {
-        let raters = state.store.raters(record.id).await?;
-        let seat = Seat {
-            facilitator: record.facilitator_id == user.id,
-            rater: raters.iter().any(|r| r.user_id == user.id),
-            ..base
-        };
-        if seat.may_view() {
-            rows.push(serde_json::json!({
-                "id": record.id,
-                "school_year": record.school_year,
-                "status": format!("{:?}", record.status).to_lowercase(),
-                "rubric_version": record.rubric_version,
-                "facilitator": record.facilitator_name,
-                "raters": raters.len(),
-                "submitted": raters.iter().filter(|r| r.submitted_at.is_some()).count(),
-                "results_visible": seat.may_see_results(record.status),
-            }));
-        }
-    }
-    Ok(axum::Json(serde_json::Value::Array(rows)))
-}
-
-/// `GET /api/v1/districts/{district}/assessments/{id}/results`: consensus, spread counts,
-/// practice and lever levels, change since last year and the priority list, for those who may
-/// see the results page.
-pub async fn api_results(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path((district, id)): Path<(String, i64)>,
-) -> Result<axum::Json<serde_json::Value>, crate::error::ApiError> {
-    let loaded = load(&state, &viewer, &district, id).await?;
-    if !loaded.seat.may_see_results(loaded.record.status) {
-        return Err(refuse(&loaded.user, &district).into());
-    }
-    let data = results_data(&state, &loaded).await?;
-    let consensus: BTreeMap<&String, serde_json::Value> = data
-        .consensus
-        .iter()
-        .map(|(k, c)| {
-            (
-                k,
-                serde_json::json!({"level": c.level, "rationale": c.rationale}),
-            )
-        })
-        .collect();
-    Ok(axum::Json(serde_json::json!({
-        "id": loaded.record.id,
-        "school_year": loaded.record.school_year,
-        "status": format!("{:?}", loaded.record.status).to_lowercase(),
-        "results": data.results,
-        "consensus": consensus,
-        "priorities": data.priorities,
-        "change": data.change.map(|(year, change)| serde_json::json!({"since": year, "change": change})),
-    })))
 }

@@ -218,6 +218,67 @@ async fn an_export_imports_back_unchanged() {
             .set_grade_bands("999901", &bands, "test")
             .await
             .unwrap();
+        // The planning documents travel too: goal, definition of great, policy, a scenario
+        // and a plan decision.
+        store
+            .set_north_star_goal(
+                "999901",
+                75.0,
+                sgs_domain::SchoolYear::starting(2027),
+                "test",
+            )
+            .await
+            .unwrap();
+        let framework = sgs_analysis::Framework::ByYear(vec![(
+            sgs_domain::SchoolYear::starting(2022),
+            sgs_analysis::Framework::WeightedDomains {
+                achievement: 1.0,
+                progress: 1.0,
+                closing_gaps: 0.0,
+                quality_at: 85.0,
+                mixed_at: 70.0,
+            },
+        )]);
+        store
+            .set_performance_framework("999901", &serde_json::to_value(&framework).unwrap(), "test")
+            .await
+            .unwrap();
+        let policy = sgs_analysis::portfolio::default_policy();
+        store
+            .set_action_policy(
+                "999901",
+                &serde_json::to_value(&policy[1..]).unwrap(),
+                "test",
+            )
+            .await
+            .unwrap();
+        let id = store
+            .create_scenario("999901", "Grow, \"then\" shrink", "test")
+            .await
+            .unwrap();
+        store
+            .set_scenario_actions(
+                "999901",
+                id,
+                &serde_json::json!([{"type": "change_seats", "campus_id": "999901101", "seats": 120}]),
+                "test",
+            )
+            .await
+            .unwrap();
+        store
+            .record_decision(
+                "999901",
+                &sgs_store::NewDecision {
+                    campus_id: "999901101",
+                    school_year: "2025-2026",
+                    action: "redesign",
+                    rationale: "Two years, one rating: D",
+                    owner: "Office of Innovation",
+                },
+                "analyst@riverbend.example",
+            )
+            .await
+            .unwrap();
         store.close().await;
     }
 
@@ -277,6 +338,10 @@ async fn an_export_imports_back_unchanged() {
     assert_eq!(copy.boundary, original.boundary);
     assert_eq!(original.grade_bands, Some(bands.clone()));
     assert_eq!(copy.grade_bands, original.grade_bands);
+    assert_eq!(original.planning.scenarios.len(), 1);
+    assert_eq!(original.planning.decisions.len(), 1);
+    assert!(original.planning.goal.is_some() && original.planning.definition_of_great.is_some());
+    assert_eq!(copy.planning, original.planning);
     let fresh_store = Store::open_data_dir(fresh.path()).await.unwrap();
     assert_eq!(fresh_store.grade_bands("999901").await.unwrap(), bands);
 }

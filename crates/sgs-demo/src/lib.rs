@@ -109,5 +109,6 @@ pub fn generate() -> DistrictSnapshot {
         grade_bands: None,
         attendance_zones: Default::default(),
         births: Default::default(),
+        planning: Default::default(),
     }
 }

@@ -303,6 +303,59 @@ pub struct ResidentCount {
     pub count: u32,
 }
 
+/// The district's own planning documents: its North Star goal, its definition of great, its
+/// school-action policy, its what-if scenarios and the decisions of its annual school plan. The
+/// definition, the policy and the scenario actions are the JSON the analyses read; this crate
+/// keeps them as JSON and the importer checks them against the analyses' types.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Planning {
+    /// Percent of students in quality seats, by a school year.
+    pub goal: Option<(f64, SchoolYear)>,
+    /// The definition of great, versioned by year.
+    pub definition_of_great: Option<serde_json::Value>,
+    /// The school-action policy's rules.
+    pub action_policy: Option<serde_json::Value>,
+    /// What-if scenarios, oldest first.
+    pub scenarios: Vec<PlannedScenario>,
+    /// Decisions of the annual school plan, oldest first.
+    pub decisions: Vec<PlanDecisionRecord>,
+}
+
+impl Planning {
+    /// Whether the district has any planning document.
+    pub fn is_empty(&self) -> bool {
+        self == &Planning::default()
+    }
+}
+
+/// A named set of proposed actions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlannedScenario {
+    /// Name.
+    pub name: String,
+    /// The proposed actions, as the analysis crate reads them.
+    pub actions: serde_json::Value,
+}
+
+/// One decision of the annual school plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanDecisionRecord {
+    /// The campus.
+    pub campus_id: CampusId,
+    /// The school year the action takes effect.
+    pub school_year: SchoolYear,
+    /// Action code, such as `restart`.
+    pub action: String,
+    /// Why.
+    pub rationale: String,
+    /// Who carries it out.
+    pub owner: String,
+    /// Who recorded it.
+    pub decided_by: String,
+    /// When, Unix seconds.
+    pub decided_at: i64,
+}
+
 /// Everything SGS holds for one district: the unit of import, export and the demo.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DistrictSnapshot {
@@ -329,6 +382,9 @@ pub struct DistrictSnapshot {
     /// Births by calendar year in the district's area, for projecting kindergarten.
     #[serde(default)]
     pub births: BTreeMap<u16, u32>,
+    /// The district's planning documents.
+    #[serde(default)]
+    pub planning: Planning,
 }
 
 #[cfg(test)]

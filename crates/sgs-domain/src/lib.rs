@@ -15,8 +15,9 @@ pub mod summary;
 pub mod year;
 
 pub use campus::{
-    Campus, CampusStatus, CampusYear, DistrictSnapshot, Governance, GroupMeasure, PlanningArea,
-    ResidentCount, SchoolType, StudentGroup,
+    Campus, CampusStatus, CampusYear, DistrictSnapshot, Governance, GroupMeasure,
+    PlanDecisionRecord, PlannedScenario, Planning, PlanningArea, ResidentCount, SchoolType,
+    StudentGroup,
 };
 pub use grade::{Grade, GradeBand, GradeBandError};
 pub use ids::{CampusId, DistrictId, IdError};

@@ -23,7 +23,11 @@ pub(crate) fn detect(path: &Path) -> Option<FileKind> {
     if starts_with_brace {
         let mut text = String::new();
         reader.read_to_string(&mut text).ok()?;
-        return detect_geojson(&serde_json::from_str(&text).ok()?);
+        let value: Value = serde_json::from_str(&text).ok()?;
+        if crate::planning::looks_like_planning(&value) {
+            return Some(FileKind::SgsPlanning);
+        }
+        return detect_geojson(&value);
     }
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -71,6 +75,8 @@ pub(crate) fn detect_header(headers: &[String]) -> Option<FileKind> {
         FileKind::SgsGroups
     } else if has("birth_year") && has("births") {
         FileKind::SgsBirths
+    } else if has("campus_id") && has("action") && has("decided_at") {
+        FileKind::SgsPlanDecisions
     } else if has("key") && has("value") {
         FileKind::SgsSettings
     } else if has("campus_id")

@@ -21,6 +21,7 @@ mod detect;
 mod error;
 mod geojson;
 mod merge;
+mod planning;
 mod table;
 mod tea;
 mod templates;
@@ -56,6 +57,11 @@ pub enum FileKind {
     SgsBirths,
     /// SGS template `settings.csv`: the district's settings as `key,value` rows (grade bands).
     SgsSettings,
+    /// SGS `planning.json`: the North Star goal, the definition of great, the school-action
+    /// policy and the what-if scenarios.
+    SgsPlanning,
+    /// SGS template `plan_decisions.csv`: the decisions of the annual school plan.
+    SgsPlanDecisions,
     /// TEA AskTED school directory (`tea_askted_directory_2019.csv`).
     TeaDirectory,
     /// TEA campus enrollment by grade, several years (`tea_campus_enrollment_by_grade_*.csv`).
@@ -102,6 +108,11 @@ pub struct DataParts {
     pub boundary: bool,
     /// The district's settings (its grade bands) are replaced.
     pub settings: bool,
+    /// The planning documents (goal, definition of great, action policy, scenarios) are
+    /// replaced.
+    pub planning: bool,
+    /// The decisions of the annual school plan are replaced.
+    pub plan_decisions: bool,
 }
 
 impl FileKind {
@@ -119,6 +130,8 @@ impl FileKind {
             FileKind::SgsAttendanceZones => "attendance-zones",
             FileKind::SgsBirths => "births",
             FileKind::SgsSettings => "settings",
+            FileKind::SgsPlanning => "planning",
+            FileKind::SgsPlanDecisions => "plan-decisions",
             FileKind::TeaDirectory => "tea-directory",
             FileKind::TeaEnrollment => "tea-enrollment",
             FileKind::TeaRatings2019 => "tea-ratings-2019",
@@ -137,7 +150,7 @@ impl FileKind {
     }
 
     /// Every kind, SGS templates first.
-    pub fn all() -> [FileKind; 17] {
+    pub fn all() -> [FileKind; 19] {
         [
             FileKind::SgsCampuses,
             FileKind::SgsEnrollment,
@@ -149,6 +162,8 @@ impl FileKind {
             FileKind::SgsAttendanceZones,
             FileKind::SgsBirths,
             FileKind::SgsSettings,
+            FileKind::SgsPlanning,
+            FileKind::SgsPlanDecisions,
             FileKind::TeaDirectory,
             FileKind::TeaEnrollment,
             FileKind::TeaRatings2019,
@@ -174,6 +189,10 @@ impl FileKind {
             FileKind::SgsAttendanceZones => "SGS attendance zones GeoJSON (property campus_id)",
             FileKind::SgsBirths => "SGS births template: births per calendar year",
             FileKind::SgsSettings => "SGS district settings: grade bands",
+            FileKind::SgsPlanning => {
+                "SGS planning.json: North Star goal, definition of great, action policy, scenarios"
+            }
+            FileKind::SgsPlanDecisions => "SGS plan decisions: the annual school plan",
             FileKind::TeaDirectory => "TEA AskTED school directory",
             FileKind::TeaEnrollment => "TEA campus enrollment by grade (several years)",
             FileKind::TeaRatings2019 => "TEA 2019 campus ratings (CAMPRATE)",
@@ -240,6 +259,14 @@ impl FileKind {
                 settings: true,
                 ..none
             },
+            FileKind::SgsPlanning => DataParts {
+                planning: true,
+                ..none
+            },
+            FileKind::SgsPlanDecisions => DataParts {
+                plan_decisions: true,
+                ..none
+            },
             FileKind::NcesCoordinates => DataParts {
                 coordinates_only: true,
                 ..none
@@ -269,6 +296,8 @@ impl FileKind {
             FileKind::SgsAttendanceZones => Some("attendance_zones.geojson"),
             FileKind::SgsBirths => Some("births.csv"),
             FileKind::SgsSettings => Some("settings.csv"),
+            FileKind::SgsPlanning => Some("planning.json"),
+            FileKind::SgsPlanDecisions => Some("plan_decisions.csv"),
             FileKind::DistrictBoundary => Some("boundary.geojson"),
             _ => None,
         }
@@ -368,6 +397,8 @@ pub fn read_file(
         FileKind::SgsAttendanceZones => geojson::read_attendance_zones(path, district, &mut data),
         FileKind::SgsBirths => templates::read_births(path, &mut data),
         FileKind::SgsSettings => templates::read_settings(path, &mut data),
+        FileKind::SgsPlanning => planning::read_planning(path, &mut data),
+        FileKind::SgsPlanDecisions => planning::read_decisions(path, district, &mut data),
         FileKind::TeaDirectory => tea::read_directory(path, district, &mut data),
         FileKind::TeaEnrollment => tea::read_enrollment(path, district, &mut data),
         FileKind::TeaRatings2019 => {

@@ -96,6 +96,16 @@ pub fn merge_batch(snapshot: &mut DistrictSnapshot, batch: ImportBatch) {
     if parts.boundary {
         snapshot.boundary = data.boundary;
     }
+    if parts.planning {
+        let decisions = std::mem::take(&mut snapshot.planning.decisions);
+        snapshot.planning = sgs_domain::Planning {
+            decisions,
+            ..data.planning.clone()
+        };
+    }
+    if parts.plan_decisions {
+        snapshot.planning.decisions = data.planning.decisions.clone();
+    }
     if parts.settings && data.grade_bands.is_some() {
         snapshot.grade_bands = data.grade_bands;
     }

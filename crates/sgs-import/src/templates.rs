@@ -86,6 +86,7 @@ pub(crate) fn columns(kind: FileKind) -> &'static [&'static str] {
         FileKind::SgsGroups => &GROUP_COLUMNS,
         FileKind::SgsResidents => &RESIDENT_COLUMNS,
         FileKind::SgsSettings => &SETTINGS_COLUMNS,
+        FileKind::SgsPlanDecisions => &crate::planning::DECISION_COLUMNS,
         FileKind::SgsBirths => &BIRTHS_COLUMNS,
         _ => &[],
     }
@@ -776,6 +777,27 @@ pub fn write_templates(snapshot: &DistrictSnapshot, dir: &Path) -> io::Result<Ve
             .map(|(year, births)| vec![year.to_string(), births.to_string()])
             .collect();
         csv_file("births.csv", &BIRTHS_COLUMNS, rows)?;
+    }
+
+    let decisions = crate::planning::decision_rows(&snapshot.planning);
+    if !decisions.is_empty() {
+        csv_file(
+            "plan_decisions.csv",
+            &crate::planning::DECISION_COLUMNS,
+            decisions,
+        )?;
+    }
+
+    let planning_docs = sgs_domain::Planning {
+        decisions: Vec::new(),
+        ..snapshot.planning.clone()
+    };
+    if !planning_docs.is_empty() {
+        let path = dir.join("planning.json");
+        let mut out = io::BufWriter::new(fs::File::create(&path)?);
+        crate::planning::write_planning(&planning_docs, &mut out)?;
+        out.flush()?;
+        written.push(path);
     }
 
     let path = dir.join("planning_areas.geojson");

@@ -29,7 +29,7 @@ fn every_example_file_reads() {
         assert!(batch.rows > 0, "{name} has no rows");
         seen += 1;
     }
-    assert_eq!(seen, 11);
+    assert_eq!(seen, 13);
 }
 
 #[test]

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use serde_json::json;
 use sgs_domain::{
     Campus, CampusId, CampusStatus, CampusYear, DistrictId, DistrictSnapshot, Governance, Grade,
-    GradeBand, GroupMeasure, NotRatedReason, PlanningArea, Rating, ResidentCount, SchoolType,
-    SchoolYear, StudentGroup,
+    GradeBand, GroupMeasure, NotRatedReason, PlanDecisionRecord, PlannedScenario, Planning,
+    PlanningArea, Rating, ResidentCount, SchoolType, SchoolYear, StudentGroup,
 };
 use sgs_import::{read_file, read_templates, write_templates, FileKind, ReadOptions};
 
@@ -169,6 +169,38 @@ fn snapshot() -> DistrictSnapshot {
         grade_bands: Some(GradeBand::parse_list("PK-2, 3-5, 6-8, 9-12").unwrap()),
         attendance_zones: [(CampusId::parse("999901101").unwrap(), square(-98.5, 29.4))].into(),
         births: [(2016, 3395), (2017, 3302)].into(),
+        planning: Planning {
+            goal: Some((80.0, SchoolYear::starting(2027))),
+            definition_of_great: Some(
+                serde_json::to_value(sgs_analysis::Framework::ByYear(vec![(
+                    SchoolYear::starting(2022),
+                    sgs_analysis::Framework::WeightedDomains {
+                        achievement: 0.5,
+                        progress: 0.3,
+                        closing_gaps: 0.2,
+                        quality_at: 80.0,
+                        mixed_at: 70.0,
+                    },
+                )]))
+                .unwrap(),
+            ),
+            action_policy: Some(
+                serde_json::to_value(&sgs_analysis::portfolio::default_policy()[..2]).unwrap(),
+            ),
+            scenarios: vec![PlannedScenario {
+                name: "Close, then reassign".into(),
+                actions: json!([{"type": "close_and_reassign", "campus_id": "999901102", "receiving": ["999901101"]}]),
+            }],
+            decisions: vec![PlanDecisionRecord {
+                campus_id: CampusId::parse("999901101").unwrap(),
+                school_year: SchoolYear::starting(2024),
+                action: "redesign".into(),
+                rationale: "Two years at D, and families leaving".into(),
+                owner: "Office of Innovation".into(),
+                decided_by: "analyst@example.org".into(),
+                decided_at: 1_730_000_000,
+            }],
+        },
     }
 }
 
@@ -192,6 +224,8 @@ fn templates_round_trip_as_a_whole() {
             "residents.csv",
             "settings.csv",
             "births.csv",
+            "plan_decisions.csv",
+            "planning.json",
             "planning_areas.geojson",
             "attendance_zones.geojson",
             "boundary.geojson"
@@ -288,6 +322,17 @@ fn each_template_reads_back_alone_and_is_detected() {
             FileKind::DistrictBoundary => {
                 assert_eq!(batch.data.boundary, original.boundary);
                 assert_eq!(batch.data.name, original.name);
+            }
+            FileKind::SgsPlanning => {
+                let docs = Planning {
+                    decisions: vec![],
+                    ..original.planning.clone()
+                };
+                assert_eq!(batch.data.planning, docs);
+            }
+            FileKind::SgsPlanDecisions => {
+                assert_eq!(batch.data.planning.decisions, original.planning.decisions);
+                assert_eq!(batch.rows, 1);
             }
             _ => unreachable!(),
         }

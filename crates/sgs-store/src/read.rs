@@ -330,6 +330,45 @@ impl Store {
             grade_bands: self.stored_grade_bands(district_id).await?,
             attendance_zones: self.attendance_zones(district_id).await?,
             births: self.births(district_id).await?,
+            planning: self.planning(district_id).await?,
+        })
+    }
+
+    /// The district's planning documents: goal, definition of great, policy, scenarios (oldest
+    /// first) and plan decisions.
+    pub async fn planning(&self, district_id: &str) -> Result<sgs_domain::Planning> {
+        let mut scenarios = self.scenarios(district_id).await?;
+        scenarios.sort_by_key(|s| s.id);
+        let decisions = self
+            .decisions(district_id)
+            .await?
+            .into_iter()
+            .map(|d| {
+                Ok(sgs_domain::PlanDecisionRecord {
+                    campus_id: CampusId::parse(&d.campus_id)
+                        .map_err(|_| corrupt("plan decision campus", &d.campus_id))?,
+                    school_year: SchoolYear::parse(&d.school_year)
+                        .map_err(|_| corrupt("plan decision year", &d.school_year))?,
+                    action: d.action,
+                    rationale: d.rationale,
+                    owner: d.owner,
+                    decided_by: d.decided_by,
+                    decided_at: d.decided_at,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(sgs_domain::Planning {
+            goal: self.north_star_goal(district_id).await?,
+            definition_of_great: self.performance_framework(district_id).await?,
+            action_policy: self.action_policy(district_id).await?,
+            scenarios: scenarios
+                .into_iter()
+                .map(|s| sgs_domain::PlannedScenario {
+                    name: s.name,
+                    actions: s.actions,
+                })
+                .collect(),
+            decisions,
         })
     }
 }

@@ -38,6 +38,11 @@ pub struct ReplaceScope {
     pub attendance_zones: bool,
     /// Replace the births series.
     pub births: bool,
+    /// Replace the planning documents: the North Star goal, the definition of great, the
+    /// school-action policy and the scenarios (each set or cleared as the snapshot has it).
+    pub planning: bool,
+    /// Replace the decisions of the annual school plan.
+    pub plan_decisions: bool,
     /// Replace the district boundary.
     pub boundary: bool,
     /// Replace the district's settings (its grade bands) when the batch carries them.
@@ -62,6 +67,9 @@ impl ReplaceScope {
             births: true,
             boundary: true,
             settings: true,
+            // A demo refresh keeps the goal, scenarios and decisions people made on it.
+            planning: false,
+            plan_decisions: false,
             years,
         }
     }
@@ -607,6 +615,32 @@ async fn apply(
         }
     }
 
+    if scope.planning {
+        replace_planning(conn, district, &snapshot.planning, source.actor).await?;
+    }
+    if scope.plan_decisions {
+        sqlx::query("DELETE FROM plan_decisions WHERE district_id = $1")
+            .bind(district)
+            .execute(&mut *conn)
+            .await?;
+        for d in &snapshot.planning.decisions {
+            sqlx::query(
+                "INSERT INTO plan_decisions (district_id, campus_id, school_year, action, \
+                 rationale, owner, decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(district)
+            .bind(d.campus_id.as_str())
+            .bind(d.school_year.to_string())
+            .bind(d.action.as_str())
+            .bind(d.rationale.as_str())
+            .bind(d.owner.as_str())
+            .bind(d.decided_by.as_str())
+            .bind(d.decided_at)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+
     report.import_id = audit::insert_import(conn, district_id, source, "ok", "").await?;
     audit::insert_audit(
         conn,
@@ -624,6 +658,67 @@ async fn apply(
     )
     .await?;
     Ok(report)
+}
+
+/// Sets the goal, the definition of great and the policy as the planning documents have them
+/// (clearing those they lack), and replaces the scenarios.
+async fn replace_planning(
+    conn: &mut AnyConnection,
+    district: &str,
+    planning: &sgs_domain::Planning,
+    actor: &str,
+) -> Result<()> {
+    for table in [
+        "north_star_goals",
+        "performance_frameworks",
+        "action_policies",
+        "scenarios",
+    ] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE district_id = $1"))
+            .bind(district)
+            .execute(&mut *conn)
+            .await?;
+    }
+    if let Some((percent, year)) = planning.goal {
+        sqlx::query(
+            "INSERT INTO north_star_goals (district_id, target_percent, target_year) \
+             VALUES ($1, $2, $3)",
+        )
+        .bind(district)
+        .bind(percent)
+        .bind(year.to_string())
+        .execute(&mut *conn)
+        .await?;
+    }
+    if let Some(definition) = &planning.definition_of_great {
+        sqlx::query("INSERT INTO performance_frameworks (district_id, definition) VALUES ($1, $2)")
+            .bind(district)
+            .bind(definition.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
+    if let Some(rules) = &planning.action_policy {
+        sqlx::query("INSERT INTO action_policies (district_id, rules) VALUES ($1, $2)")
+            .bind(district)
+            .bind(rules.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
+    let now = crate::now();
+    for scenario in &planning.scenarios {
+        sqlx::query(
+            "INSERT INTO scenarios (district_id, name, actions, updated_by, updated_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(district)
+        .bind(scenario.name.as_str())
+        .bind(scenario.actions.to_string())
+        .bind(actor)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }
 
 fn stub_campus(campus_id: &CampusId) -> Campus {

@@ -657,3 +657,102 @@ async fn attendance_zones_replace_and_read_back() {
         assert_eq!(h.store.attendance_zones("999901").await.unwrap().len(), 1);
     }
 }
+
+#[tokio::test]
+async fn planning_documents_replace_as_a_whole_and_a_demo_refresh_keeps_them() {
+    for h in harnesses().await {
+        let everything = ReplaceScope::everything(vec![year("2022-2023")]);
+        h.store
+            .apply_batch(
+                &district(),
+                Some("Example ISD"),
+                &everything,
+                &small_snapshot(),
+                source("bundle"),
+            )
+            .await
+            .unwrap();
+        let mut with_planning = small_snapshot();
+        with_planning.planning = sgs_domain::Planning {
+            goal: Some((80.0, year("2027-2028"))),
+            definition_of_great: Some(json!("TeaAtoF")),
+            action_policy: Some(json!([])),
+            scenarios: vec![
+                sgs_domain::PlannedScenario {
+                    name: "First".into(),
+                    actions: json!([]),
+                },
+                sgs_domain::PlannedScenario {
+                    name: "Second".into(),
+                    actions: json!([{"type": "change_seats", "campus_id": "999901101", "seats": 5}]),
+                },
+            ],
+            decisions: vec![sgs_domain::PlanDecisionRecord {
+                campus_id: sgs_domain::CampusId::parse("999901101").unwrap(),
+                school_year: year("2024-2025"),
+                action: "restart".into(),
+                rationale: "Five years unacceptable".into(),
+                owner: "Superintendent".into(),
+                decided_by: "board@example.org".into(),
+                decided_at: 1_700_000_000,
+            }],
+        };
+        let planning_only = ReplaceScope {
+            planning: true,
+            plan_decisions: true,
+            ..ReplaceScope::default()
+        };
+        h.store
+            .apply_batch(
+                &district(),
+                None,
+                &planning_only,
+                &with_planning,
+                source("planning"),
+            )
+            .await
+            .unwrap();
+        let read = h.store.planning("999901").await.unwrap();
+        assert_eq!(read, with_planning.planning, "{}", h.name);
+        assert_eq!(h.store.scenarios("999901").await.unwrap().len(), 2);
+
+        // Refreshing the district's data with everything() leaves the planning alone.
+        h.store
+            .apply_batch(
+                &district(),
+                None,
+                &everything,
+                &small_snapshot(),
+                source("bundle"),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            h.store.planning("999901").await.unwrap(),
+            read,
+            "{}",
+            h.name
+        );
+
+        // An empty planning file clears the documents, and the decisions stay unless their
+        // own file is imported.
+        let docs_only = ReplaceScope {
+            planning: true,
+            ..ReplaceScope::default()
+        };
+        h.store
+            .apply_batch(
+                &district(),
+                None,
+                &docs_only,
+                &small_snapshot(),
+                source("planning"),
+            )
+            .await
+            .unwrap();
+        let cleared = h.store.planning("999901").await.unwrap();
+        assert_eq!(cleared.goal, None, "{}", h.name);
+        assert!(cleared.scenarios.is_empty() && cleared.action_policy.is_none());
+        assert_eq!(cleared.decisions, read.decisions);
+    }
+}

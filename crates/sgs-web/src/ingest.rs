@@ -151,6 +151,8 @@ fn scope_for(batch: &ImportBatch) -> ReplaceScope {
         births: parts.births,
         boundary: parts.boundary,
         settings: parts.settings,
+        planning: parts.planning,
+        plan_decisions: parts.plan_decisions,
         years: batch.years.clone(),
     }
 }

@@ -189,6 +189,13 @@ impl Scale {
         u8::try_from(self.levels.len()).unwrap_or(u8::MAX)
     }
 
+    /// The range of individual ratings (highest minus lowest level) from which raters are
+    /// said to disagree: two thirds of the scale's span, rounded up, and at least one. On the
+    /// default four levels that is 2 (Emerging against Sustaining); on five levels, 3.
+    pub fn disagreement_range(&self) -> u8 {
+        disagreement_range(self.levels.len())
+    }
+
     /// The label of level `level` (1-based), if it is on the scale.
     pub fn label(&self, level: u8) -> Option<&Text> {
         (level as usize)
@@ -312,6 +319,19 @@ pub enum RubricChange {
     RetireIndicator {
         /// Indicator id.
         id: String,
+    },
+    /// Replace the rating scale (2 to 9 levels, lowest first). With the same number of levels
+    /// only the labels change and past years stay comparable. With another number, every
+    /// active indicator needs new level descriptions, given here by indicator id, and no
+    /// indicator is comparable with years rated on the old scale (a level 3 of 5 is not a
+    /// level 3 of 4).
+    SetScale {
+        /// The new level labels, lowest first.
+        levels: Vec<Text>,
+        /// New level descriptions per active indicator id, one per new level. Required for
+        /// every active indicator when the number of levels changes; optional otherwise.
+        #[serde(default)]
+        level_descriptions: std::collections::BTreeMap<String, Vec<Text>>,
     },
 }
 
@@ -447,7 +467,13 @@ impl Rubric {
                 check_text(&practice.id, &practice.name)?;
                 for ind in &practice.indicators {
                     unique(&ind.id)?;
-                    check_indicator(ind, n)?;
+                    if ind.retired {
+                        // Retired indicators keep the descriptions of the scale they were
+                        // rated on.
+                        check_text(&ind.id, &ind.text)?;
+                    } else {
+                        check_indicator(ind, n)?;
+                    }
                 }
             }
         }
@@ -465,8 +491,8 @@ impl Rubric {
     pub fn edit(&self, changes: &[RubricChange]) -> Result<Rubric, RubricError> {
         let mut next = self.clone();
         next.version = self.version + 1;
-        let levels = next.scale.levels.len();
         for change in changes {
+            let levels = next.scale.levels.len();
             match change {
                 RubricChange::EditText { id, text } => {
                     check_text(id, text)?;
@@ -512,9 +538,37 @@ impl Rubric {
                 RubricChange::RetireIndicator { id } => {
                     next.active_mut(id)?.retired = true;
                 }
+                RubricChange::SetScale {
+                    levels: labels,
+                    level_descriptions,
+                } => {
+                    if !(2..=9).contains(&labels.len()) {
+                        return Err(RubricError::ScaleSize(labels.len()));
+                    }
+                    for (i, label) in labels.iter().enumerate() {
+                        check_text(&format!("scale level {}", i + 1), label)?;
+                    }
+                    next.scale = Scale {
+                        levels: labels.clone(),
+                    };
+                    for (id, descriptions) in level_descriptions {
+                        next.active_mut(id)?.level_descriptions = descriptions.clone();
+                    }
+                    // Every active indicator must fit the new scale; retired ones keep the
+                    // descriptions they were rated with.
+                    let n = labels.len();
+                    for (_, _, ind) in next.active_indicators() {
+                        check_indicator(ind, n)?;
+                    }
+                }
             }
         }
         Ok(next)
+    }
+
+    /// Whether levels mean the same on both rubrics: their scales have as many levels.
+    pub fn same_scale(&self, other: &Rubric) -> bool {
+        self.scale.levels.len() == other.scale.levels.len()
     }
 
     fn active_mut(&mut self, id: &str) -> Result<&mut Indicator, RubricError> {
@@ -530,6 +584,12 @@ impl Rubric {
         }
         Ok(ind)
     }
+}
+
+/// See [`Scale::disagreement_range`]: for a scale of `levels` levels.
+pub fn disagreement_range(levels: usize) -> u8 {
+    let span = levels.saturating_sub(1);
+    u8::try_from((2 * span).div_ceil(3).max(1)).unwrap_or(u8::MAX)
 }
 
 fn check_text(owner: &str, text: &Text) -> Result<(), RubricError> {

@@ -14,10 +14,10 @@ use thiserror::Error;
 
 use crate::rubric::{Answer, Rubric, Scale};
 
-/// Disagreement rule: an indicator is flagged for discussion when its ratings span at least this
-/// many levels (highest level answer minus lowest; "don't know" does not count). With the
-/// default four-level scale, 2 means at least one rater is two steps from another, e.g. one
-/// says Emerging and another Sustaining.
+/// Disagreement rule on the default four-level scale: an indicator is flagged for discussion
+/// when its ratings span at least this many levels (highest level answer minus lowest; "don't
+/// know" does not count): one rater is two steps from another, e.g. one says Emerging and
+/// another Sustaining. Other scales use [`Scale::disagreement_range`], two thirds of their span.
 pub const HIGH_DISAGREEMENT_RANGE: u8 = 2;
 
 /// One rater's private answer on one indicator.
@@ -114,9 +114,11 @@ pub struct Spread {
 }
 
 impl Spread {
-    /// True when the range reaches [`HIGH_DISAGREEMENT_RANGE`].
+    /// True when the range reaches the scale's disagreement range
+    /// ([`Scale::disagreement_range`]; [`HIGH_DISAGREEMENT_RANGE`] on four levels). The scale's
+    /// size is the number of level counts.
     pub fn is_high_disagreement(&self) -> bool {
-        self.range >= HIGH_DISAGREEMENT_RANGE
+        self.range >= crate::rubric::disagreement_range(self.counts.len())
     }
 }
 
@@ -396,6 +398,8 @@ pub enum NotComparableReason {
     NoPreviousConsensus,
     /// Comparable, but this year's assessment has no consensus on it.
     NoCurrentConsensus,
+    /// The rating scale has a different number of levels than last year's.
+    ScaleChanged,
 }
 
 /// An indicator left out of the comparison, and why.
@@ -474,6 +478,7 @@ pub fn change_since(
             reason,
         })
     };
+    let same_scale = previous_rubric.same_scale(current_rubric);
     for (l, p, i) in current_rubric.indicators() {
         let old = previous_rubric.indicator(&i.id);
         let old_active = old.is_some_and(|o| !o.retired);
@@ -481,6 +486,10 @@ pub fn change_since(
             if old_active {
                 skip(&i.id, NotComparableReason::RetiredInCurrent);
             }
+            continue;
+        }
+        if old_active && !same_scale {
+            skip(&i.id, NotComparableReason::ScaleChanged);
             continue;
         }
         if !old_active {
@@ -567,7 +576,7 @@ pub struct PriorityItem {
 pub struct Priorities {
     /// Indicators the team agrees on, weakest first: where to push.
     pub ranked: Vec<PriorityItem>,
-    /// High-disagreement indicators (see [`HIGH_DISAGREEMENT_RANGE`]), in the same order: talk
+    /// High-disagreement indicators (see [`Spread::is_high_disagreement`]), in the same order: talk
     /// these through before acting on them.
     pub for_discussion: Vec<PriorityItem>,
 }
@@ -577,18 +586,19 @@ pub struct Priorities {
 /// Rules: only active indicators with a consensus level appear. Order: lowest consensus level
 /// first; among equal levels, narrowest spread first, by standard deviation, then by range;
 /// an indicator nobody gave a level to (spread unknown) comes after those with a known spread at
-/// its level; remaining ties keep rubric order. Indicators whose range reaches
-/// [`HIGH_DISAGREEMENT_RANGE`] go to `for_discussion` instead of `ranked`, ordered the same way.
+/// its level; remaining ties keep rubric order. Indicators flagged by the disagreement rule
+/// ([`Spread::is_high_disagreement`]) go to `for_discussion` instead of `ranked`, ordered the
+/// same way.
 /// Every level is listed, top level included; callers cut the list where they like.
 pub fn priorities(results: &AssessmentResults) -> Priorities {
-    let mut items: Vec<(usize, PriorityItem)> = results
+    let mut items: Vec<((usize, bool), PriorityItem)> = results
         .indicators
         .iter()
         .enumerate()
         .filter_map(|(pos, r)| {
             r.consensus.map(|level| {
                 (
-                    pos,
+                    (pos, r.spread.is_high_disagreement()),
                     PriorityItem {
                         indicator_id: r.indicator_id.clone(),
                         lever_id: r.lever_id.clone(),
@@ -612,12 +622,14 @@ pub fn priorities(results: &AssessmentResults) -> Priorities {
                 (None, None) => std::cmp::Ordering::Equal,
             })
             .then_with(|| a.range.cmp(&b.range))
-            .then_with(|| pa.cmp(pb))
+            .then_with(|| pa.0.cmp(&pb.0))
     });
-    let (for_discussion, ranked): (Vec<_>, Vec<_>) = items
-        .into_iter()
-        .map(|(_, item)| item)
-        .partition(|item| item.range >= HIGH_DISAGREEMENT_RANGE);
+    let (for_discussion, ranked): (Vec<_>, Vec<_>) =
+        items.into_iter().partition(|((_, flagged), _)| *flagged);
+    let (for_discussion, ranked) = (
+        for_discussion.into_iter().map(|(_, item)| item).collect(),
+        ranked.into_iter().map(|(_, item)| item).collect(),
+    );
     Priorities {
         ranked,
         for_discussion,
@@ -627,7 +639,7 @@ pub fn priorities(results: &AssessmentResults) -> Priorities {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rubric::{Idea, Indicator, Lever, Practice, RubricChange, Text};
+    use crate::rubric::{Idea, Indicator, Lever, Practice, RubricChange, RubricError, Text};
 
     fn approx(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-9
@@ -706,6 +718,105 @@ mod tests {
                 rationale: "agreed in the room".to_owned(),
             })
             .collect()
+    }
+
+    #[test]
+    fn the_scale_is_a_setting_and_a_new_size_breaks_comparability() {
+        use crate::rubric::disagreement_range;
+        // Two thirds of the span, rounded up, at least one.
+        let ranges: Vec<u8> = (2..=9).map(disagreement_range).collect();
+        assert_eq!(ranges, [1, 2, 2, 3, 4, 4, 5, 6]);
+        assert_eq!(disagreement_range(4), HIGH_DISAGREEMENT_RANGE);
+
+        let v1 = small_rubric();
+        let five: Vec<Text> = ["None", "Starting", "Growing", "Strong", "Model"]
+            .iter()
+            .map(|l| Text::new(*l, format!("{l} (es)")))
+            .collect();
+        let five_descriptions = |ids: &[&str]| -> std::collections::BTreeMap<String, Vec<Text>> {
+            ids.iter()
+                .map(|id| {
+                    (
+                        id.to_string(),
+                        (1..=5)
+                            .map(|l| Text::new(format!("L{l}"), format!("N{l}")))
+                            .collect(),
+                    )
+                })
+                .collect()
+        };
+        // Five levels need five descriptions on every active indicator.
+        let missing = v1.edit(&[RubricChange::SetScale {
+            levels: five.clone(),
+            level_descriptions: five_descriptions(&["a1", "a2", "a3", "b1", "c1"]),
+        }]);
+        assert!(
+            matches!(missing, Err(RubricError::LevelCount { ref id, expected: 5, found: 4 }) if id == "c2"),
+            "{missing:?}"
+        );
+        // Retire a2 first: a retired indicator keeps its four descriptions.
+        let v2 = v1
+            .edit(&[
+                RubricChange::RetireIndicator { id: "a2".into() },
+                RubricChange::SetScale {
+                    levels: five.clone(),
+                    level_descriptions: five_descriptions(&["a1", "a3", "b1", "c1", "c2"]),
+                },
+            ])
+            .unwrap();
+        v2.validate().unwrap();
+        assert_eq!(v2.scale.max_level(), 5);
+        assert_eq!(v2.indicator("a2").unwrap().level_descriptions.len(), 4);
+
+        // Nothing is comparable across a change of size.
+        let last_year = Assessment {
+            rubric_version: 1,
+            ratings: vec![],
+            consensus: agreed(&[("a1", 1), ("b1", 3)]),
+        };
+        let this_year = Assessment {
+            rubric_version: 2,
+            ratings: vec![],
+            consensus: agreed(&[("a1", 5), ("b1", 3)]),
+        };
+        let ch = change_since(&v1, &last_year, &v2, &this_year).unwrap();
+        assert!(ch.indicators.is_empty());
+        let scale_changed = ch
+            .not_comparable
+            .iter()
+            .filter(|n| n.reason == NotComparableReason::ScaleChanged)
+            .count();
+        assert_eq!(scale_changed, 5, "every active indicator of both years");
+
+        // Relabelling four levels keeps them comparable.
+        let relabelled = v1
+            .edit(&[RubricChange::SetScale {
+                levels: ["Not started", "Beginning", "Progressing", "Sustained"]
+                    .iter()
+                    .map(|l| Text::new(*l, format!("{l} (es)")))
+                    .collect(),
+                level_descriptions: Default::default(),
+            }])
+            .unwrap();
+        let this_year = Assessment {
+            rubric_version: 2,
+            ratings: vec![],
+            consensus: agreed(&[("a1", 2), ("b1", 3)]),
+        };
+        let ch = change_since(&v1, &last_year, &relabelled, &this_year).unwrap();
+        assert_eq!(ch.indicators.len(), 2);
+
+        // On five levels a range of 2 is ordinary, 3 is disagreement.
+        let ratings = levels("a1", &[2, 4]);
+        assert!(!spread(&v2.scale, "a1", &ratings).is_high_disagreement());
+        let ratings = levels("a1", &[1, 4]);
+        assert!(spread(&v2.scale, "a1", &ratings).is_high_disagreement());
+        // A scale outside 2 to 9 levels is refused.
+        let one = v1.edit(&[RubricChange::SetScale {
+            levels: vec![Text::new("Only", "Solo")],
+            level_descriptions: Default::default(),
+        }]);
+        assert_eq!(one, Err(RubricError::ScaleSize(1)));
     }
 
     #[test]

@@ -451,7 +451,7 @@ async fn the_whole_cycle_from_opening_to_follow_up_work() {
             .await;
         assert_eq!(csv.status, StatusCode::OK, "{name}");
         let header = csv.body.lines().next().unwrap();
-        assert_eq!(header, "lever_id,practice_id,indicator_id,indicator,consensus_level,consensus_label,raters_level_1,raters_level_2,raters_level_3,raters_level_4,raters_dont_know,range,high_disagreement,previous_level,change,priority_rank,rationale");
+        assert_eq!(header, "scope,lever_id,practice_id,indicator_id,indicator,consensus_level,consensus_label,raters_level_1,raters_level_2,raters_level_3,raters_level_4,raters_dont_know,range,high_disagreement,previous_level,change,priority_rank,rationale");
         let goal_row = csv
             .body
             .lines()
@@ -459,14 +459,40 @@ async fn the_whole_cycle_from_opening_to_follow_up_work() {
             .unwrap();
         let cells: Vec<&str> = goal_row.split(',').collect();
         // The goal: consensus 2; one rater at 2 and one at 4; range 2, flagged; no rank.
-        assert_eq!(&cells[..2], ["l1", "l1.goals"], "{name}: {goal_row}");
-        assert_eq!(cells[4], "2");
         assert_eq!(
-            &cells[6..13],
+            &cells[..3],
+            ["indicator", "l1", "l1.goals"],
+            "{name}: {goal_row}"
+        );
+        assert_eq!(cells[5], "2");
+        assert_eq!(
+            &cells[7..14],
             ["0", "1", "0", "1", "0", "2", "true"],
             "{name}: {goal_row}"
         );
-        assert_eq!(cells[15], "", "flagged items are discussed, not ranked");
+        assert_eq!(cells[16], "", "flagged items are discussed, not ranked");
+        // Practices and levers follow, each with the mean of its indicators' consensus.
+        let lever_row = csv
+            .body
+            .lines()
+            .find(|l| l.starts_with("lever,l1,,,"))
+            .unwrap_or_else(|| panic!("{name}: no lever row in {}", csv.body));
+        let levels: Vec<f64> = csv
+            .body
+            .lines()
+            .filter(|l| l.starts_with("indicator,l1,"))
+            .filter_map(|l| l.split(',').nth(5).and_then(|v| v.parse().ok()))
+            .collect();
+        let mean = levels.iter().sum::<f64>() / levels.len() as f64;
+        let shown: f64 = lever_row.split(',').nth(5).unwrap().parse().unwrap();
+        assert!(
+            (shown - mean).abs() < 0.006,
+            "{name}: {lever_row} against {mean}"
+        );
+        assert!(csv
+            .body
+            .lines()
+            .any(|l| l.starts_with("practice,l1,l1.goals,,")));
         assert!(goal_row.ends_with("Drafted but not adopted"));
         assert!(
             !csv.body.contains("goal-draft.pdf"),
@@ -651,6 +677,28 @@ async fn individual_ratings_are_refused_to_everyone_but_the_rater_and_the_facili
             StatusCode::FORBIDDEN,
             "{name}: not invited"
         );
+        // Nor can the administrator make themselves facilitator now that a rating is in.
+        let admin_id = app.user_id(ADMIN).await.to_string();
+        let reply = app
+            .post(
+                &format!("{url}/facilitator"),
+                &admin,
+                &[("facilitator_id", &admin_id)],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{name}");
+        assert!(
+            reply.body.contains("cannot make themselves facilitator"),
+            "{}",
+            reply.body
+        );
+        for path in &private {
+            assert_eq!(
+                app.get(path, Some(&admin)).await.status,
+                StatusCode::FORBIDDEN
+            );
+        }
+
         // The audit log says a rating was saved, never what it said.
         let audit = app.get(&format!("/d/{DEMO}/audit"), Some(&admin)).await;
         assert_eq!(audit.status, StatusCode::OK);
@@ -1177,5 +1225,39 @@ async fn administrators_adapt_the_rubric_without_losing_past_years() {
             !form.contains(transport.as_str()),
             "{name}: a retired indicator is not rated"
         );
+
+        // The rating scale is a setting: new labels for its four levels show on the next
+        // assessment's form; five levels without new descriptions are refused.
+        let relabel = r#"[{"change": "set-scale", "levels": [
+            {"en": "Not on the radar", "es": "Fuera del radar"}, {"en": "Beginning", "es": "Inicial"},
+            {"en": "Developing", "es": "En desarrollo"}, {"en": "Sustaining", "es": "Sostenido"}]}]"#;
+        let reply = app.post(&path, &admin, &[("changes", relabel)]).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "{name}: {}",
+            reply.body
+        );
+        let five = r#"[{"change": "set-scale", "levels": [
+            {"en": "1", "es": "1"}, {"en": "2", "es": "2"}, {"en": "3", "es": "3"},
+            {"en": "4", "es": "4"}, {"en": "5", "es": "5"}]}]"#;
+        let reply = app.post(&path, &admin, &[("changes", five)]).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{name}");
+        assert!(
+            reply.body.contains("the scale has 5 levels"),
+            "{}",
+            reply.body
+        );
+        let id = open_with_two_raters(&app, &admin, "2027-2028").await;
+        let form = app
+            .get(&format!("{BASE}/{id}/rate"), Some(&reviewer))
+            .await
+            .body;
+        assert!(
+            form.contains("Not on the radar"),
+            "{name}: the new label on the form"
+        );
+        let rubric = app.get(&path, Some(&reviewer)).await.body;
+        assert!(rubric.contains("Not on the radar"));
     }
 }

@@ -603,6 +603,20 @@ pub async fn set_facilitator(
         "the facilitator",
     )
     .await?;
+    // Handing the facilitation on is allowed (people leave mid-cycle), but an administrator
+    // may not take it on themselves once ratings are in: that would open every rater's
+    // answers to the person who chose to read them. The change is audited either way.
+    let submitted = loaded.raters.iter().any(|r| r.submitted_at.is_some());
+    if submitted
+        && form.facilitator_id == loaded.user.id
+        && loaded.record.facilitator_id != loaded.user.id
+    {
+        return Err(AppError::BadRequest(
+            "facilitator is not valid: an administrator cannot make themselves facilitator \
+             once ratings have been submitted; name another editor of the district"
+                .into(),
+        ));
+    }
 
     state
         .store
@@ -1519,8 +1533,12 @@ pub async fn results_csv(
         .enumerate()
         .map(|(n, p)| (p.indicator_id.as_str(), n + 1))
         .collect();
+    // One row per indicator, then one per practice and per lever (`scope`), so a district can
+    // chart levels at every grain. For practices and levers the level is the mean consensus
+    // of their indicators, the counts are summed over them, the range is their widest, and
+    // `high_disagreement` counts the flagged indicators.
     let mut out = String::from(
-        "lever_id,practice_id,indicator_id,indicator,consensus_level,consensus_label,",
+        "scope,lever_id,practice_id,indicator_id,indicator,consensus_level,consensus_label,",
     );
     for level in 1..=max {
         out.push_str(&format!("raters_level_{level},"));
@@ -1534,6 +1552,7 @@ pub async fn results_csv(
         };
         let level = result.consensus;
         let mut row = vec![
+            "indicator".to_string(),
             result.lever_id.clone(),
             result.practice_id.clone(),
             csv_field(&indicator.id),
@@ -1566,6 +1585,70 @@ pub async fn results_csv(
         ]);
         out.push_str(&row.join(","));
         out.push('\n');
+    }
+    let group_change = |scope: &str, id: &str| {
+        data.change.as_ref().and_then(|(_, c)| {
+            let groups = if scope == "lever" {
+                &c.levers
+            } else {
+                &c.practices
+            };
+            groups.iter().find(|g| g.id == id).cloned()
+        })
+    };
+    for lever in &rubric.levers {
+        let practices = lever.practices.iter().map(|p| {
+            (
+                "practice",
+                p.id.as_str(),
+                Some(p.id.as_str()),
+                tr(&p.name, lang),
+            )
+        });
+        let rows = practices.chain(std::iter::once((
+            "lever",
+            lever.id.as_str(),
+            None,
+            tr(&lever.name, lang),
+        )));
+        for (scope, id, practice, name) in rows {
+            let group = if scope == "lever" {
+                data.results.lever(id)
+            } else {
+                data.results.practice(id)
+            };
+            let Some(group) = group else { continue };
+            let change = group_change(scope, id);
+            let mut row = vec![
+                scope.to_string(),
+                lever.id.clone(),
+                practice.unwrap_or("").to_string(),
+                String::new(),
+                csv_field(name),
+                group.level.map(|l| format!("{l:.2}")).unwrap_or_default(),
+                String::new(),
+            ];
+            row.extend(group.spread.counts.iter().map(|c| c.to_string()));
+            row.extend([
+                group.spread.dont_know.to_string(),
+                group.spread.max_range.to_string(),
+                group.spread.high_disagreement.to_string(),
+                change
+                    .as_ref()
+                    .and_then(|c| c.previous)
+                    .map(|p| format!("{p:.2}"))
+                    .unwrap_or_default(),
+                change
+                    .as_ref()
+                    .and_then(|c| c.delta)
+                    .map(|d| format!("{d:+.2}"))
+                    .unwrap_or_default(),
+                String::new(),
+                String::new(),
+            ]);
+            out.push_str(&row.join(","));
+            out.push('\n');
+        }
     }
     Ok(csv_response(
         &format!(
@@ -1688,6 +1771,9 @@ pub async fn rubric_page(
   {"change": "edit-text", "id": "l1.goals.board-adopted",
    "text": {"en": "…", "es": "…"}},
   {"change": "retire-indicator", "id": "l2.talent.landscape"},
+  {"change": "set-scale", "levels": [{"en": "Not yet started", "es": "Aún no iniciado"},
+     {"en": "Beginning", "es": "Inicial"}, {"en": "Developing", "es": "En desarrollo"},
+     {"en": "Sustaining", "es": "Sostenido"}]},
   {"change": "add-indicator", "practice_id": "l4.service",
    "indicator": {"id": "l4.service.new-id", "text": {"en": "…", "es": "…"},
      "evidence": {"en": "…", "es": "…"}, "ideas": ["human-centered-design"],

@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::analysis::Analysis;
-use crate::signal::{Direction, Signal};
+use crate::signal::{Direction, Rule, Signal};
 use crate::words::Text;
 
 /// The fewest values for a measure without a signal to count as "no real change yet" rather
@@ -270,9 +270,13 @@ pub struct InitiativeStatus {
 
 /// What a measure's latest analysis says, and the signal that says it.
 pub fn judge_measure(better: Better, analysis: &Analysis) -> (MeasureState, Option<&Signal>) {
+    // Trend rules are shown on the charts but do not judge: random series of twenty points
+    // show a five-point trend about one time in five, and Anhøj and Olesen found the rule adds
+    // almost nothing to shifts and crossings for detecting a real change.
     let directional: Vec<&Signal> = analysis
         .signals()
         .filter(|s| s.direction != Direction::None)
+        .filter(|s| !matches!(s.rule, Rule::Trend | Rule::SixInATrend))
         .collect();
     let Some(end) = directional.iter().map(|s| s.last_point()).max() else {
         let state = if analysis.values >= MIN_VALUES_TO_JUDGE {
@@ -747,18 +751,26 @@ mod tests {
     }
 
     #[test]
-    fn a_warning_at_the_same_point_is_not_outvoted() {
-        // High since W7 (a shift up) but falling all the way (a trend down): both end at the
-        // last point and disagree, so whichever way is better, the measure reads as worse.
+    fn trends_are_shown_but_do_not_judge() {
+        // High since W7 (a shift up) and falling all the way (a trend down). The chart names
+        // both; the measure is judged by the shift alone.
         let mixed = analysis(&[
             1.0, 2.0, 1.0, 2.0, 1.0, 2.0, 20.0, 19.0, 18.0, 17.0, 16.0, 15.0,
         ]);
+        assert!(mixed.signals().any(|s| s.rule == crate::Rule::Trend));
         let (state, signal) = judge_measure(Better::Up, &mixed);
-        assert_eq!(state, MeasureState::Worsening);
-        assert_eq!(signal.unwrap().rule, crate::Rule::Trend);
+        assert_eq!(state, MeasureState::Improving);
+        assert_eq!(signal.unwrap().rule, crate::Rule::Shift);
         let (state, signal) = judge_measure(Better::Down, &mixed);
         assert_eq!(state, MeasureState::Worsening);
         assert_eq!(signal.unwrap().rule, crate::Rule::Shift);
+        // A five-point run up inside common-cause noise is a trend and nothing else: no change.
+        let noise = analysis(&[5.0, 3.0, 6.0, 4.0, 5.0, 2.0, 3.0, 4.0, 5.0, 6.0, 4.0, 5.0]);
+        assert!(noise
+            .signals()
+            .all(|s| matches!(s.rule, crate::Rule::Trend | crate::Rule::SixInATrend)));
+        assert!(noise.signals().next().is_some(), "{:?}", noise.reading);
+        assert_eq!(judge_measure(Better::Up, &noise).0, MeasureState::NoChange);
     }
 
     #[test]

@@ -142,12 +142,23 @@ pub struct Initiative {
     pub source_indicator_id: Option<String>,
     /// The assessment it came from.
     pub source_assessment_id: Option<i64>,
-    /// `open` when created; later issues add more states.
+    /// Lifecycle: `open`, `done` or `stopped`. How it is doing is computed from its measures
+    /// and milestones, not stored.
     pub status: String,
     /// Who created it.
     pub created_by: String,
     /// When, Unix seconds.
     pub created_at: i64,
+    /// What it is and why.
+    pub description: Option<String>,
+    /// `explore` (something new) or `improve` (what exists), for the ambidexterity balance.
+    pub mode: Option<String>,
+    /// Start date, `YYYY-MM-DD`.
+    pub start_date: Option<String>,
+    /// Budget in dollars.
+    pub budget: Option<f64>,
+    /// The universal goal it serves.
+    pub goal_id: Option<i64>,
 }
 
 /// Follow-up work to create.
@@ -1004,29 +1015,51 @@ impl Store {
 
     /// A district's follow-up work, oldest first.
     pub async fn initiatives(&self, district_id: &str) -> Result<Vec<Initiative>> {
-        let rows = sqlx::query(
-            "SELECT id, district_id, title, owner, due_date, lever_id, source_indicator_id, \
-             source_assessment_id, status, created_by, created_at FROM initiatives \
-             WHERE district_id = $1 ORDER BY id",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT {INITIATIVE_COLUMNS} FROM initiatives WHERE district_id = $1 ORDER BY id"
+        ))
         .bind(district_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .iter()
-            .map(|row| Initiative {
-                id: row.get(0),
-                district_id: row.get(1),
-                title: row.get(2),
-                owner: row.get(3),
-                due_date: row.get(4),
-                lever_id: row.get(5),
-                source_indicator_id: row.get(6),
-                source_assessment_id: row.get(7),
-                status: row.get(8),
-                created_by: row.get(9),
-                created_at: row.get(10),
-            })
-            .collect())
+        Ok(rows.iter().map(initiative_from_row).collect())
+    }
+
+    /// One initiative of a district.
+    pub async fn initiative(&self, district_id: &str, id: i64) -> Result<Option<Initiative>> {
+        let row = sqlx::query(&format!(
+            "SELECT {INITIATIVE_COLUMNS} FROM initiatives WHERE district_id = $1 AND id = $2"
+        ))
+        .bind(district_id)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(initiative_from_row))
+    }
+}
+
+/// The columns [`initiative_from_row`] reads, in order.
+pub(crate) const INITIATIVE_COLUMNS: &str =
+    "id, district_id, title, owner, due_date, lever_id, source_indicator_id, \
+     source_assessment_id, status, created_by, created_at, description, mode, start_date, \
+     budget, goal_id";
+
+pub(crate) fn initiative_from_row(row: &AnyRow) -> Initiative {
+    Initiative {
+        id: row.get(0),
+        district_id: row.get(1),
+        title: row.get(2),
+        owner: row.get(3),
+        due_date: row.get(4),
+        lever_id: row.get(5),
+        source_indicator_id: row.get(6),
+        source_assessment_id: row.get(7),
+        status: row.get(8),
+        created_by: row.get(9),
+        created_at: row.get(10),
+        description: row.get(11),
+        mode: row.get(12),
+        start_date: row.get(13),
+        budget: row.get(14),
+        goal_id: row.get(15),
     }
 }

@@ -14,6 +14,7 @@ mod accounts;
 mod assessments;
 mod audit;
 mod goals;
+mod improve;
 mod plans;
 mod read;
 mod scenarios;
@@ -36,6 +37,11 @@ pub use assessments::{
     StoredRating, StoredRubric,
 };
 pub use audit::{AuditEntry, ImportRecord};
+pub use improve::{
+    Artifact, Barrier, DriverNode, InitiativeEdit, Measure, NewMeasure, NewStrategy, Pdsa,
+    PdsaFields, StoredMilestone, Strategy, UniversalGoal, MEASURE_FAMILIES, MEASURE_SOURCES,
+    NODE_KINDS, PDSA_ACTS,
+};
 pub use plans::{NewDecision, PlanDecision};
 pub use scenarios::StoredScenario;
 pub use write::{ApplyReport, BatchSource, ReplaceScope};
@@ -106,6 +112,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(8, "births", "0008_births.sql"),
     migration!(9, "action_policies", "0009_action_policies.sql"),
     migration!(10, "assessments", "0010_assessments.sql"),
+    migration!(11, "improvement", "0011_improvement.sql"),
 ];
 
 /// A connection pool to the SGS database.

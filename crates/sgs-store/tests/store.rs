@@ -131,6 +131,7 @@ async fn both_backends_have_the_same_tables_and_columns() {
         include_str!("../migrations/postgres/0008_births.sql"),
         include_str!("../migrations/postgres/0009_action_policies.sql"),
         include_str!("../migrations/postgres/0010_assessments.sql"),
+        include_str!("../migrations/postgres/0011_improvement.sql"),
     ));
     let sqlite_without_bookkeeping: Vec<_> = sqlite
         .iter()
@@ -156,6 +157,14 @@ fn declared_schema(script: &str) -> Vec<(String, Vec<String>)> {
     for line in script.lines().map(str::trim) {
         if let Some(rest) = line.strip_prefix("CREATE TABLE ") {
             current = Some((rest.split_whitespace().next().unwrap().to_string(), vec![]));
+        } else if let Some(rest) = line.strip_prefix("ALTER TABLE ") {
+            // `ALTER TABLE t ADD COLUMN c …`: the column goes last, as both engines put it.
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            if let [table, "ADD", "COLUMN", column, ..] = words[..] {
+                let columns: &mut Vec<String> =
+                    tables.get_mut(table).expect("altered table exists");
+                columns.push(column.to_string());
+            }
         } else if line.starts_with(");") {
             if let Some((table, columns)) = current.take() {
                 tables.insert(table, columns);

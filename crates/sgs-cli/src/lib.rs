@@ -81,6 +81,150 @@ pub async fn load_demo(store: &Store) -> anyhow::Result<()> {
     load_demo_assessments(store)
         .await
         .context("Failed to load the demo self-assessments")?;
+    load_demo_improvement(store)
+        .await
+        .context("Failed to load the demo improvement work")?;
+    Ok(())
+}
+
+/// Loads the demo's improvement work (a universal goal with barriers and strategies, six
+/// initiatives, measures, a driver diagram and a PDSA ramp) through the store calls the app
+/// makes, dated back from this month, unless the district already has a universal goal:
+/// refreshing the demo never overwrites work done on it.
+async fn load_demo_improvement(store: &Store) -> anyhow::Result<()> {
+    use sgs_store::{InitiativeEdit, NewInitiative, NewMeasure, NewStrategy, PdsaFields};
+
+    let district = sgs_demo::DEMO_DISTRICT_ID;
+    if !store.universal_goals(district).await?.is_empty() {
+        return Ok(());
+    }
+    let today = sgs_web::layout::format_time(sgs_store::now());
+    let (year, month) = (today[..4].parse()?, today[5..7].parse()?);
+    let demo = sgs_demo::improvement::improvement(year, month);
+    let actor = "sgs demo";
+
+    let (title, target, deadline) = demo.goal;
+    let goal = store
+        .create_universal_goal(district, title, "quality_seats", target, deadline, actor)
+        .await?;
+    let mut initiatives = Vec::new();
+    for i in &demo.initiatives {
+        let new = NewInitiative {
+            title: i.title,
+            owner: i.owner,
+            due_date: Some(&i.due_date),
+            lever_id: Some(i.lever_id),
+            source_indicator_id: None,
+            source_assessment_id: None,
+        };
+        let id = store.create_initiative(district, &new, actor).await?;
+        let edit = InitiativeEdit {
+            title: i.title,
+            owner: i.owner,
+            description: Some(i.description),
+            lever_id: Some(i.lever_id),
+            mode: Some(i.mode),
+            start_date: Some(&i.start_date),
+            due_date: Some(&i.due_date),
+            budget: Some(i.budget),
+            goal_id: i.serves_goal.then_some(goal),
+            status: "open",
+        };
+        store.update_initiative(district, id, &edit, actor).await?;
+        let rows: Vec<(&str, &str, Option<i64>)> = i
+            .milestones
+            .iter()
+            .map(|(t, due, _, step)| (t.as_str(), due.as_str(), *step))
+            .collect();
+        let ids = store.add_milestones(district, id, &rows, actor).await?;
+        for (mid, (_, _, done, _)) in ids.iter().zip(&i.milestones) {
+            if let Some(done) = done {
+                store
+                    .set_milestone_done(district, *mid, Some(done), actor)
+                    .await?;
+            }
+        }
+        initiatives.push(id);
+    }
+    let mut barriers = Vec::new();
+    for (population, description, evidence) in &demo.barriers {
+        barriers.push(
+            store
+                .add_barrier(district, goal, population, description, evidence, actor)
+                .await?,
+        );
+    }
+    for (population, barrier, action, owner, initiative) in &demo.strategies {
+        let new = NewStrategy {
+            population,
+            barrier_id: barrier.map(|b| barriers[b]),
+            action,
+            owner,
+            initiative_id: initiative.map(|i| initiatives[i]),
+        };
+        store.add_strategy(district, goal, &new, actor).await?;
+    }
+    let mut measures = Vec::new();
+    for m in &demo.measures {
+        let new = NewMeasure {
+            initiative_id: Some(initiatives[m.initiative]),
+            name: m.name,
+            family: m.family,
+            better: m.better,
+            unit: m.unit,
+            source: m.source,
+        };
+        let id = store.create_measure(district, &new, actor).await?;
+        if !m.values.is_empty() {
+            store
+                .set_measure_values(district, id, &m.values, true, actor)
+                .await?;
+        }
+        measures.push(id);
+    }
+    let (owner, nodes) = &demo.diagram;
+    let mut node_ids: Vec<i64> = Vec::new();
+    for (kind, text, parent, linked) in nodes {
+        let id = store
+            .add_driver_node(
+                district,
+                parent.is_none().then_some(initiatives[*owner]),
+                parent.map(|p| node_ids[p]),
+                kind,
+                text,
+                actor,
+            )
+            .await?;
+        for m in linked {
+            store
+                .link_node_measure(district, id, measures[*m], actor)
+                .await?;
+        }
+        node_ids.push(id);
+    }
+    let (idea, cycles) = &demo.ramp;
+    let mut previous = None;
+    for c in cycles {
+        let fields = PdsaFields {
+            title: c.title.into(),
+            question: c.question.into(),
+            change_tested: c.change_tested.into(),
+            prediction: c.prediction.into(),
+            measures_plan: c.measures_plan.into(),
+            who_what_when: c.who_what_when.into(),
+            start_date: Some(c.dates.0.clone()),
+            end_date: c.dates.1.clone(),
+            do_notes: c.do_notes.into(),
+            study_notes: c.study_notes.into(),
+            act: c.act.map(str::to_string),
+            next_steps: c.next_steps.into(),
+        };
+        previous = Some(
+            store
+                .create_pdsa(district, node_ids[*idea], previous, &fields, actor)
+                .await?,
+        );
+    }
     Ok(())
 }
 

@@ -93,6 +93,11 @@ enum Command {
         #[command(subcommand)]
         what: ScenarioCommand,
     },
+    /// Run charts and control charts: name the signals of a series.
+    Chart {
+        #[command(subcommand)]
+        what: ChartCommand,
+    },
     /// Create or update an account. The password is read from SGS_PASSWORD.
     User {
         /// Login email.
@@ -154,6 +159,32 @@ enum QsaCommand {
         #[arg(long, default_value = "csv")]
         format: OutputFormat,
     },
+}
+
+#[derive(Subcommand)]
+enum ChartCommand {
+    /// Reads a series as CSV (a header naming `period` and `value`; a blank value is missing)
+    /// from FILE or standard input and prints, as JSON, the run chart (median, runs, crossings,
+    /// IHI and Anhøj signals), the XmR chart (mean, limits, Shewhart signals) and every signal
+    /// with the points it involves, in English and Spanish: what the measure pages show.
+    Signals {
+        /// The CSV file; `-` or nothing reads standard input.
+        file: Option<PathBuf>,
+        /// A period at which a deliberate change started a new phase (limits recomputed);
+        /// repeat for several.
+        #[arg(long = "phase-start")]
+        phase_starts: Vec<String>,
+        /// Run-chart rules: ihi, anhoj or both.
+        #[arg(long, default_value = "both")]
+        rules: ChartRules,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ChartRules {
+    Ihi,
+    Anhoj,
+    Both,
 }
 
 #[derive(Subcommand)]
@@ -289,6 +320,10 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    // Charts read a file, not the database.
+    if let Command::Chart { what } = &cli.command {
+        return chart(what);
+    }
     let store = sgs_cli::open_store(cli.database_url.as_deref(), &cli.data_dir).await?;
 
     match cli.command {
@@ -515,6 +550,7 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         },
+        Command::Chart { .. } => unreachable!("charts are drawn before the store is opened"),
         Command::User {
             email,
             name,
@@ -536,6 +572,50 @@ async fn main() -> anyhow::Result<()> {
             println!("account {email} ({}) saved", role.code());
         }
     }
+    Ok(())
+}
+
+fn chart(what: &ChartCommand) -> anyhow::Result<()> {
+    let ChartCommand::Signals {
+        file,
+        phase_starts,
+        rules,
+    } = what;
+    let (name, text) = match file.as_deref().filter(|f| f.as_os_str() != "-") {
+        Some(path) => (
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| path.display().to_string()),
+            std::fs::read_to_string(path)
+                .with_context(|| format!("Failed to read {}", path.display()))?,
+        ),
+        None => {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .context("Failed to read standard input")?;
+            ("standard input".to_string(), text)
+        }
+    };
+    let points = sgs_web::innovation::parse_series_csv(&name, &text).map_err(anyhow::Error::msg)?;
+    let mut starts = Vec::new();
+    for period in phase_starts {
+        let index = points
+            .iter()
+            .position(|p| &p.period == period)
+            .with_context(|| format!("--phase-start {period:?} is not a period of {name}"))?;
+        starts.push(index);
+    }
+    let options = sgs_improve::Options {
+        phase_starts: starts,
+        run_rules: match rules {
+            ChartRules::Ihi => sgs_improve::RunRules::Ihi,
+            ChartRules::Anhoj => sgs_improve::RunRules::Anhoj,
+            ChartRules::Both => sgs_improve::RunRules::Both,
+        },
+        ..Default::default()
+    };
+    let analysis = sgs_improve::analyze(&points, &options).map_err(anyhow::Error::msg)?;
+    println!("{}", serde_json::to_string_pretty(&analysis)?);
     Ok(())
 }
 

@@ -15,6 +15,7 @@ pub mod assessments;
 mod campuses;
 mod enrollment;
 mod groups;
+pub mod improvement;
 mod random;
 mod ratings;
 mod residents;

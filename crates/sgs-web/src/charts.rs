@@ -209,6 +209,142 @@ pub fn stacked_bars(label: &str, rows: &[StackedRow<'_>]) -> Markup {
     }
 }
 
+/// One phase of a process chart: first and last point, center line, and limits (low, high).
+type PhaseLines = (usize, usize, Option<f64>, Option<(f64, f64)>);
+
+/// Which reading of a measure a [`process_chart`] draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProcessChart {
+    /// The run chart: values around each phase's median.
+    Run,
+    /// The XmR chart: values around each phase's mean, with natural process limits.
+    Xmr,
+}
+
+/// A run chart or an XmR chart of a measure: its values joined by a line (broken where a value
+/// is missing), each phase's center line (and for XmR its limits), and the points any signal
+/// involves drawn larger and in the signal colour, each with a tooltip saying why. The caller
+/// writes the signals in words beside it.
+pub fn process_chart(
+    label: &str,
+    points: &[sgs_improve::Point],
+    analysis: &sgs_improve::Analysis,
+    chart: ProcessChart,
+) -> Markup {
+    let values: Vec<Option<f64>> = points.iter().map(|p| p.value).collect();
+    let (signals, centers): (&[sgs_improve::Signal], Vec<PhaseLines>) = match chart {
+        ProcessChart::Run => (
+            &analysis.run_chart.signals,
+            analysis
+                .run_chart
+                .phases
+                .iter()
+                .map(|p| (p.first, p.last, p.median, None))
+                .collect(),
+        ),
+        ProcessChart::Xmr => (
+            &analysis.xmr.signals,
+            analysis
+                .xmr
+                .phases
+                .iter()
+                .map(|p| (p.first, p.last, p.mean, p.lower_limit.zip(p.upper_limit)))
+                .collect(),
+        ),
+    };
+    let known = values
+        .iter()
+        .flatten()
+        .copied()
+        .chain(centers.iter().flat_map(|(_, _, c, l)| {
+            c.iter()
+                .copied()
+                .chain(l.iter().flat_map(|(a, b)| [*a, *b]))
+        }));
+    let (mut low, mut high) = (f64::MAX, f64::MIN);
+    for v in known {
+        (low, high) = (low.min(v), high.max(v));
+    }
+    if low > high {
+        return html! { p class="muted" { "–" } };
+    }
+    // A little room above and below; a flat series gets a band of its own.
+    let pad = ((high - low) * 0.08).max(high.abs().max(1.0) * 0.02);
+    let (low, high) = (low - pad, high + pad);
+    let plot_w = WIDTH - LEFT - RIGHT;
+    let plot_h = HEIGHT - TOP - BOTTOM;
+    let n = points.len();
+    let step = if n > 1 { plot_w / (n - 1) as f64 } else { 0.0 };
+    let x = |i: usize| LEFT + step * i as f64 + if n == 1 { plot_w / 2.0 } else { 0.0 };
+    let y = |v: f64| TOP + plot_h * (1.0 - (v - low) / (high - low));
+    let mut why: Vec<Vec<&str>> = vec![Vec::new(); n];
+    for signal in signals {
+        for &i in &signal.points {
+            if let Some(list) = why.get_mut(i) {
+                list.push(&signal.text.en);
+            }
+        }
+    }
+    let mut segments: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for (i, v) in values.iter().enumerate() {
+        match v {
+            Some(v) => current.push_str(&format!("{:.1},{:.1} ", x(i), y(*v))),
+            None => {
+                if !current.is_empty() {
+                    segments.push(std::mem::take(&mut current));
+                }
+            }
+        }
+    }
+    if !current.is_empty() {
+        segments.push(current);
+    }
+    let ticks = [0.0, 0.25, 0.5, 0.75, 1.0].map(|f| low + f * (high - low));
+    let every = (n / 8).max(1);
+    let half = step / 2.0;
+    html! {
+        figure class="chart" {
+            svg viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } role="img" aria-label=(label) xmlns="http://www.w3.org/2000/svg" {
+                title { (label) }
+                @for tick in ticks {
+                    line x1=(LEFT) x2=(WIDTH - RIGHT) y1=(format!("{:.1}", y(tick))) y2=(format!("{:.1}", y(tick))) class="grid" {}
+                    text x=(LEFT - 6.0) y=(format!("{:.1}", y(tick) + 4.0)) text-anchor="end" class="axis" { (format_number((tick * 10.0).round() / 10.0)) }
+                }
+                @for (first, last, center, limits) in &centers {
+                    @let (x1, x2) = ((x(*first) - if *first > 0 { half } else { 0.0 }).max(LEFT), (x(*last) + if *last + 1 < n { half } else { 0.0 }).min(WIDTH - RIGHT));
+                    @if let Some(c) = center {
+                        line x1=(format!("{x1:.1}")) x2=(format!("{x2:.1}")) y1=(format!("{:.1}", y(*c))) y2=(format!("{:.1}", y(*c))) class="center" {}
+                    }
+                    @if let Some((lo, hi)) = limits {
+                        line x1=(format!("{x1:.1}")) x2=(format!("{x2:.1}")) y1=(format!("{:.1}", y(*lo))) y2=(format!("{:.1}", y(*lo))) class="limit" {}
+                        line x1=(format!("{x1:.1}")) x2=(format!("{x2:.1}")) y1=(format!("{:.1}", y(*hi))) y2=(format!("{:.1}", y(*hi))) class="limit" {}
+                    }
+                    @if *first > 0 {
+                        line x1=(format!("{x1:.1}")) x2=(format!("{x1:.1}")) y1=(TOP) y2=(HEIGHT - BOTTOM) class="phase" {}
+                    }
+                }
+                @for path in &segments {
+                    polyline points=(path) class="series" fill="none" {}
+                }
+                @for (i, v) in values.iter().enumerate() {
+                    @if let Some(v) = v {
+                        @let flagged = !why[i].is_empty();
+                        circle cx=(format!("{:.1}", x(i))) cy=(format!("{:.1}", y(*v))) r=(if flagged { "5" } else { "3.5" }) class=(if flagged { "dot signal" } else { "dot" }) {
+                            title { (points[i].period) ": " (format_number(*v)) @for w in &why[i] { " · " (w) } }
+                        }
+                    }
+                }
+                @for (i, p) in points.iter().enumerate() {
+                    @if i % every == 0 || i + 1 == n {
+                        text x=(format!("{:.1}", x(i))) y=(HEIGHT - 12.0) text-anchor="middle" class="axis" { (p.period) }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Thousands separators for whole numbers, one decimal otherwise.
 pub fn format_number(value: f64) -> String {
     if value.fract().abs() > 1e-9 {

@@ -13,6 +13,7 @@ pub mod charts;
 pub mod error;
 pub mod i18n;
 pub mod ingest;
+pub mod innovation;
 pub mod layout;
 pub mod lever1;
 mod openapi;
@@ -150,7 +151,7 @@ pub fn router(state: AppState) -> Router {
         .route("/d/{district}/downloads/{file}", get(lever1::download_file))
         .route("/d/{district}/options", get(pages::options))
         .route("/d/{district}/finder", get(pages::finder))
-        .route("/d/{district}/innovation", get(pages::innovation))
+        .merge(innovation::routes())
         .merge(assessment::routes())
         .route("/d/{district}/data", get(pages::data))
         .route(

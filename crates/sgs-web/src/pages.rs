@@ -1109,18 +1109,6 @@ pub(crate) async fn options(
     Ok(page(&viewer, Some(&ctx), t("lever2.title"), body).into_response())
 }
 
-pub(crate) async fn innovation(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(district): Path<String>,
-) -> PageResult {
-    let ctx = district_ctx(&state, &district).await?;
-    let body = html! {
-        p { (viewer.lang.t("lever4.body")) }
-    };
-    Ok(page(&viewer, Some(&ctx), viewer.lang.t("lever4.title"), body).into_response())
-}
-
 // ---------------------------------------------------------------------------------------------
 // Staff pages.
 

@@ -729,3 +729,137 @@ fn refused(page: &str) -> bool {
     page.contains("<h1>You may not see or do this</h1>")
         || page.contains("<h1>No puede ver ni hacer esto</h1>")
 }
+
+#[test]
+fn an_analyst_builds_a_goal_an_initiative_a_driver_diagram_and_a_pdsa_cycle_and_sees_a_signal_named(
+) {
+    if !browser_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, app) = start_app(dir.path());
+    let driver = Driver::start();
+    let browser = driver.session();
+    browser.window((1280, 900));
+    browser.sign_in(&app, "analyst@riverbend.example", "en");
+    let base = format!("{app}/d/999901/innovation");
+    let open = |form: &str| {
+        browser.click(&format!("details:has(form[action$='{form}']) > summary"));
+    };
+
+    // A universal goal.
+    browser.goto(&format!("{base}/goals"));
+    browser.wait_for_source(|s| s.contains("Set a universal goal"));
+    browser.type_into("#goal_title", "Every student reads well by grade 3");
+    let field = browser.find("#goal_target");
+    browser.post(&format!("/element/{field}/clear"), json!({}));
+    browser.type_into("#goal_target", "90");
+    browser.type_into("#goal_deadline", "2028-2029");
+    browser.click("form[action$='/goals'] button[type=submit]");
+    let page = browser.wait_for_source(|s| {
+        s.contains("<h2 id=\"goal-") && s.contains("Every student reads well by grade 3")
+    });
+    assert!(page.contains("90%"), "the goal and its target");
+    browser.fits_and_is_labelled("the goals page");
+
+    // An initiative from the year-one roadmap.
+    browser.goto(&base);
+    browser.wait_for_source(|s| s.contains("New initiative"));
+    open("/initiatives");
+    browser.type_into("#title", "Reading year one");
+    browser.type_into("#owner", "Literacy office");
+    browser.choose("#mode", "Explore");
+    browser.click("#roadmap");
+    browser.click("form[action$='/initiatives'] button[type=submit]");
+    browser.wait_for_url(|u| u.contains("/innovation/initiatives/"));
+    let page = browser.wait_for_source(|s| s.contains("Reading year one"));
+    assert_eq!(
+        page.matches("Roadmap step").count(),
+        6,
+        "six roadmap milestones"
+    );
+    browser.fits_and_is_labelled("the initiative");
+    let initiative = browser.url();
+
+    // A driver diagram: aim, primary and secondary drivers, a change idea.
+    open("/drivers");
+    browser.type_into("#aim_text", "Every third grader reads 20 minutes a day");
+    browser.click("form[action$='/drivers'] button[type=submit]");
+    browser.wait_for_url(|u| u.contains("/innovation/drivers/"));
+    for text in [
+        "Families have books at home",
+        "A library card for every child",
+        "Sign-up table at report-card night",
+    ] {
+        // The deepest node's form: the last "add under it" form on the page.
+        browser.script(
+            "const all = document.querySelectorAll('form[action$=\"/children\"]'); \
+             all[all.length - 1].closest('details').open = true; return true;",
+        );
+        let input = browser.script(
+            "const all = document.querySelectorAll('form[action$=\"/children\"] input[name=text]'); \
+             return '#' + all[all.length - 1].id;",
+        );
+        let input = input.as_str().unwrap().to_string();
+        browser.type_into(&input, text);
+        browser.click(&format!("form:has({input}) button[type=submit]"));
+        browser.wait_for_source(|s| s.contains(text));
+    }
+    let page = browser.source();
+    assert!(
+        page.contains("<svg") && page.contains("Change idea"),
+        "the diagram is drawn"
+    );
+    browser.fits_and_is_labelled("the driver diagram");
+
+    // A PDSA cycle on the change idea, studied and adopted.
+    open("/pdsa");
+    browser.click("form[action$='/pdsa'] button[type=submit]");
+    browser.wait_for_url(|u| u.contains("/innovation/pdsa/"));
+    browser.wait_for_source(|s| s.contains("The ramp of cycles"));
+    browser.type_into("#question", "Do families sign up at the table?");
+    browser.type_into("#prediction", "30 sign-ups in one evening");
+    browser.type_into("#study_notes", "42 sign-ups: better than predicted");
+    browser.choose("#act", "Adopt");
+    browser.click("form[action*='/pdsa/'] button[type=submit]");
+    let page = browser.wait_for_source(|s| s.contains("42 sign-ups: better than predicted"));
+    assert!(page.contains("Adopt"), "the decision is kept");
+    browser.fits_and_is_labelled("the PDSA cycle");
+
+    // A measure for the initiative, with twenty weeks pasted in: the rise is named.
+    browser.goto(&initiative);
+    browser.wait_for_source(|s| s.contains("New measure"));
+    open("/measures");
+    browser.type_into("#measure_name", "Minutes read at home");
+    browser.click("form[action$='/measures'] button[type=submit]");
+    browser.wait_for_url(|u| u.contains("/innovation/measures/"));
+    browser.wait_for_source(|s| s.contains("Import values from CSV"));
+    open("/import");
+    let mut csv = String::new();
+    for week in 1..=20 {
+        let value = if week <= 10 {
+            20 + week % 3
+        } else {
+            35 + week % 3
+        };
+        csv.push_str(&format!("W{week:02},{value}\\n"));
+    }
+    browser.script(&format!(
+        "document.querySelector('#csv').value = 'period,value\\n{csv}'; return true;"
+    ));
+    browser.click("form[action$='/import'] button[type=submit]");
+    let page = browser.wait_for_source(|s| s.contains("10 points in a row above the median"));
+    assert!(
+        page.contains("10 points in a row above the median since W11: the change is real"),
+        "the signal is named in words"
+    );
+    assert!(
+        page.contains("class=\"dot signal\""),
+        "and marked on the chart"
+    );
+    browser.fits_and_is_labelled("the measure");
+    browser.window((390, 844));
+    browser.goto(&browser.url());
+    browser.wait_for_source(|s| s.contains("Run chart"));
+    browser.fits_and_is_labelled("the measure on a phone");
+}

@@ -21,7 +21,7 @@ fn series(chart: usize) -> (Vec<Point>, Options) {
         .map(|i| {
             let x = i as f64 + chart as f64 * 17.0;
             let noise = (x * 0.731).sin() * 1.1 + (x * 1.917).cos() * 0.7 + (x * 0.113).sin() * 0.4;
-            let step = if chart % 3 == 0 && i >= POINTS / 2 {
+            let step = if chart.is_multiple_of(3) && i >= POINTS / 2 {
                 2.5
             } else {
                 0.0

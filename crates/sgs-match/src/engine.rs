@@ -145,12 +145,14 @@ pub(crate) struct Lotteries {
 impl Lotteries {
     pub(crate) fn new(market: &Market, policy: &Policy, seed: &Seed) -> Self {
         let family = policy.siblings.family_lottery;
-        let id_of = |s: &crate::market::Student| -> String {
-            match (&s.family_id, family) {
-                (Some(f), true) => f.clone(),
-                _ => s.id.clone(),
+        // Under the family lottery a sibling draws with the family key: the lowest id among
+        // the siblings, so the family's number is that sibling's own number.
+        fn id_of(s: &crate::market::Student, family: bool) -> &str {
+            match (&s.family, family) {
+                (Some(f), true) => f.as_str(),
+                _ => s.id.as_str(),
             }
-        };
+        }
         let mut single = Vec::new();
         let mut per_choice = Vec::new();
         match policy.tie_breaking {
@@ -160,19 +162,19 @@ impl Lotteries {
                     .iter()
                     .map(|s| match s.lottery_number {
                         Some(n) => n,
-                        None => lottery_number(seed, &id_of(s)),
+                        None => lottery_number(seed, id_of(s, family)),
                     })
                     .collect();
             }
             TieBreaking::Multiple => {
                 per_choice = Vec::with_capacity(market.choice_count());
                 for (i, s) in market.students.iter().enumerate() {
-                    let id = id_of(s);
+                    let id = id_of(s, family);
                     for &p in market.list(i as StudentIdx) {
                         per_choice.push(program_lottery_number(
                             seed,
                             &market.programs[p as usize].id,
-                            &id,
+                            id,
                         ));
                     }
                 }
@@ -446,7 +448,8 @@ pub struct Outcome {
     pub rounds: Vec<Vec<RoundCutoff>>,
 }
 
-/// Most passes the linked-sibling heuristic makes before it stops.
+/// Most passes the linked-sibling heuristic makes looking for a fixed point (phase 1 in
+/// `docs/choice-format.md`); phase 2 adds at most one pass per sibling priority withdrawn.
 pub const MAX_SIBLING_PASSES: u32 = 32;
 
 /// Runs the policy's mechanism on a prepared market.
@@ -465,18 +468,42 @@ pub(crate) fn run_prepared(
         let families = families(prep.market);
         let mut passes = 1;
         let mut converged = false;
+        // Phase 1: sibling priority exactly where a sibling holds an offer, recomputed from
+        // scratch after every pass, until a pass gives the priorities it started from.
+        let mut tried: Vec<Vec<(StudentIdx, ProgramIdx)>> = vec![prep.boosts.clone()];
         while passes < MAX_SIBLING_PASSES {
-            let mut boosts = prep.boosts.clone();
-            boosts.extend(sibling_boosts(prep, &families, &outcome));
-            boosts.sort_unstable();
-            boosts.dedup();
+            let boosts = sibling_boosts(prep, &families, &outcome);
             if boosts == prep.boosts {
                 converged = true;
                 break;
             }
+            if tried.contains(&boosts) {
+                break; // a cycle: no fixed point along this path
+            }
+            tried.push(boosts.clone());
             prep.boosts = boosts;
             outcome = once(prep);
             passes += 1;
+        }
+        drop(tried);
+        // Phase 2, without a fixed point: withdraw every sibling priority no sibling's offer
+        // backs, and run again, until none is withdrawn (priorities only shrink, so this ends).
+        if !converged {
+            loop {
+                let backed = sibling_boosts(prep, &families, &outcome);
+                let kept: Vec<(StudentIdx, ProgramIdx)> = prep
+                    .boosts
+                    .iter()
+                    .copied()
+                    .filter(|b| backed.binary_search(b).is_ok())
+                    .collect();
+                if kept.len() == prep.boosts.len() {
+                    break;
+                }
+                prep.boosts = kept;
+                outcome = once(prep);
+                passes += 1;
+            }
         }
         outcome.passes = passes;
         outcome.converged = converged;
@@ -488,10 +515,10 @@ pub(crate) fn run_prepared(
 }
 
 /// Students grouped by family id, families of two or more only.
-fn families(market: &Market) -> Vec<Vec<StudentIdx>> {
+pub(crate) fn families(market: &Market) -> Vec<Vec<StudentIdx>> {
     let mut by_family: BTreeMap<&str, Vec<StudentIdx>> = BTreeMap::new();
     for (i, s) in market.students.iter().enumerate() {
-        if let Some(f) = &s.family_id {
+        if let Some(f) = &s.family {
             by_family.entry(f).or_default().push(i as StudentIdx);
         }
     }
@@ -500,8 +527,8 @@ fn families(market: &Market) -> Vec<Vec<StudentIdx>> {
 
 /// Sibling priority earned from the current offers: each linked student gets it at the
 /// programs on her list that belong to a school (or are the program) where a sibling holds
-/// an offer.
-fn sibling_boosts(
+/// an offer. Sorted, without repeats.
+pub(crate) fn sibling_boosts(
     prep: &Prepared<'_>,
     families: &[Vec<StudentIdx>],
     outcome: &Outcome,
@@ -532,6 +559,8 @@ fn sibling_boosts(
             }
         }
     }
+    out.sort_unstable();
+    out.dedup();
     out
 }
 

@@ -3,14 +3,25 @@
 //! into a [`Market`] and a [`Policy`], and writing a run's outputs (`assignments.csv`,
 //! `cutoffs.csv`, `waitlists.csv`, `lottery.csv`) and the canonical inputs the digest covers.
 //!
-//! The crate does no IO: callers pass each file's name and bytes, and get bytes back. A bad
-//! row is refused with its file, line, field, value and what was expected; nothing is read
-//! from a set of files with any bad row.
+//! The crate does no file IO: callers pass each file's name and bytes ([`InputFiles`], or a
+//! loader function to [`read_from`]), and get bytes back. A bad row is refused with its file,
+//! line, field, value and what was expected; nothing is read from a set of files with any bad
+//! row.
+//!
+//! **De-identification.** `students.csv` may carry the statistics-only columns
+//! `planning_area` and `student_groups` and a district's own `family_id`. The reader puts the
+//! first two into [`Attributes`], apart from the market, and replaces family ids by opaque
+//! family keys (see [`crate::market::Student::family`]). [`canonical_inputs`], the files the
+//! input digest covers and that are published for verification, therefore contain neither.
 
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 
-use crate::market::{Choice, Market, MarketBuilder, Program, Reserve, Seats, Student, OPEN};
+use crate::attributes::{Attributes, StudentAttributes};
+use crate::engine::RunChanges;
+use crate::market::{
+    Choice, Market, MarketBuilder, Program, Reserve, Seats, Student, MAX_PRIORITY, OPEN,
+};
 use crate::policy::Policy;
 use crate::run::Run;
 
@@ -38,6 +49,88 @@ pub struct InputFiles<'a> {
     pub eligibility: Option<InputFile<'a>>,
     /// `policy.json`; the default policy without it.
     pub policy: Option<InputFile<'a>>,
+    /// `changes.csv`, for a later round: withdrawals and guarantees from earlier rounds.
+    pub changes: Option<InputFile<'a>>,
+}
+
+/// Everything read from the files of one match.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    /// The market (what the match needs, de-identified).
+    pub market: Market,
+    /// The policy.
+    pub policy: Policy,
+    /// Withdrawals and guarantees from earlier rounds (empty for a first round).
+    pub changes: RunChanges,
+    /// Statistics-only attributes, never published.
+    pub attributes: Attributes,
+}
+
+/// The file names [`read_from`] asks for, in order; the first three are required.
+pub const INPUT_FILE_NAMES: [&str; 7] = [
+    "programs.csv",
+    "students.csv",
+    "preferences.csv",
+    "reserves.csv",
+    "eligibility.csv",
+    "policy.json",
+    "changes.csv",
+];
+
+/// A problem loading the files of a match: a file could not be read, or it was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The loader failed for a file.
+    #[error("{file}: {source}")]
+    Io {
+        /// The file.
+        file: String,
+        /// The loader's error.
+        source: std::io::Error,
+    },
+    /// A required file is missing.
+    #[error("{0}: the file is required")]
+    Missing(String),
+    /// A file was refused.
+    #[error(transparent)]
+    Format(#[from] FormatError),
+}
+
+/// Reads a match's files through `load`, which is called with each name of
+/// [`INPUT_FILE_NAMES`] and returns its bytes, or `None` when the file does not exist (the
+/// command line passes a function that reads from a directory; the crate itself opens nothing).
+pub fn read_from(
+    mut load: impl FnMut(&str) -> std::io::Result<Option<Vec<u8>>>,
+) -> Result<Inputs, LoadError> {
+    let mut bytes: Vec<Option<Vec<u8>>> = Vec::with_capacity(INPUT_FILE_NAMES.len());
+    for name in INPUT_FILE_NAMES {
+        let got = load(name).map_err(|source| LoadError::Io {
+            file: name.to_string(),
+            source,
+        })?;
+        bytes.push(got);
+    }
+    for (name, got) in INPUT_FILE_NAMES.iter().zip(&bytes).take(3) {
+        if got.is_none() {
+            return Err(LoadError::Missing(name.to_string()));
+        }
+    }
+    let file = |i: usize| {
+        bytes[i].as_deref().map(|b| InputFile {
+            name: INPUT_FILE_NAMES[i],
+            bytes: b,
+        })
+    };
+    let files = InputFiles {
+        programs: file(0).expect("checked"),
+        students: file(1).expect("checked"),
+        preferences: file(2).expect("checked"),
+        reserves: file(3),
+        eligibility: file(4),
+        policy: file(5),
+        changes: file(6),
+    };
+    Ok(read_inputs(&files)?)
 }
 
 /// A refused input: where, which field, which value, and what was expected.
@@ -272,8 +365,9 @@ pub fn read_policy(file: InputFile<'_>) -> Result<Policy, FormatError> {
     })
 }
 
-/// Reads every file of a match into a market and its policy.
-pub fn read_inputs(files: &InputFiles<'_>) -> Result<(Market, Policy), FormatError> {
+/// Reads every file of a match: the market, its policy, round changes and the
+/// statistics-only attributes.
+pub fn read_inputs(files: &InputFiles<'_>) -> Result<Inputs, FormatError> {
     let policy = match files.policy {
         Some(file) => read_policy(file)?,
         None => Policy::default(),
@@ -310,11 +404,13 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<(Market, Policy), FormatErr
     )?;
 
     // Students.
+    let mut attributes: Vec<(String, StudentAttributes)> = Vec::new();
     each_record(
         files.students,
         &["student_id"],
         &[
             "family_id",
+            "family_key",
             "lottery_number",
             "grade",
             "guaranteed_program_id",
@@ -323,6 +419,15 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<(Market, Policy), FormatErr
             "late",
         ],
         |c, r, line| {
+            if c.has("family_id") && c.has("family_key") {
+                return Err(error(
+                    c.file,
+                    Some(1),
+                    Some("family_key"),
+                    None,
+                    "either family_id or family_key, not both",
+                ));
+            }
             let id = c.required(r, line, "student_id")?;
             let lottery_number = match c.get(r, line, "lottery_number")? {
                 Some(text) => Some(text.parse::<u64>().map_err(|_| {
@@ -354,7 +459,7 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<(Market, Policy), FormatErr
                 })?),
                 None => None,
             };
-            let groups = c
+            let groups: Vec<String> = c
                 .get(r, line, "student_groups")?
                 .map(|g| {
                     g.split(';')
@@ -364,19 +469,31 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<(Market, Policy), FormatErr
                         .collect()
                 })
                 .unwrap_or_default();
+            let planning_area = c.get(r, line, "planning_area")?.map(str::to_string);
+            let family = match c.get(r, line, "family_id")? {
+                Some(f) => Some(f),
+                None => c.get(r, line, "family_key")?,
+            };
             let student = Student {
                 id: id.to_string(),
-                family_id: c.get(r, line, "family_id")?.map(str::to_string),
+                family: family.map(str::to_string),
                 lottery_number,
                 grade: c.get(r, line, "grade")?.map(str::to_string),
                 guaranteed_program: guaranteed,
-                planning_area: c.get(r, line, "planning_area")?.map(str::to_string),
-                groups,
                 late: flag(c, line, "late", c.get(r, line, "late")?)?,
             };
             builder
                 .student(student)
                 .map_err(|_| c.bad(line, "student_id", id, "a student_id not listed before"))?;
+            if planning_area.is_some() || !groups.is_empty() {
+                attributes.push((
+                    id.to_string(),
+                    StudentAttributes {
+                        planning_area,
+                        groups,
+                    },
+                ));
+            }
             Ok(())
         },
     )?;
@@ -431,13 +548,12 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<(Market, Policy), FormatErr
                 )
             })?;
             let priority = c.required(r, line, "priority")?;
-            let priority = whole(
-                c,
-                line,
-                "priority",
-                priority,
-                "a whole number, 0 or more (lower goes first)",
-            )?;
+            let expected_priority =
+                format!("a whole number from 0 to {MAX_PRIORITY} (lower goes first)");
+            let priority = whole(c, line, "priority", priority, &expected_priority)?;
+            if priority > MAX_PRIORITY {
+                return Err(c.bad(line, "priority", &priority.to_string(), &expected_priority));
+            }
             let score = match c.get(r, line, "score")? {
                 Some(text) => Some(
                     text.parse::<f64>()
@@ -514,8 +630,11 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<(Market, Policy), FormatErr
     }
     drop(rows);
 
-    // Reserves.
+    // Reserves, checked per program as they are read so that a problem names its line.
     if let Some(file) = files.reserves {
+        // Per program: (category, line), (order, line) and seats reserved so far.
+        type Seen = (Vec<(String, u64)>, Vec<(u32, u64)>, u32);
+        let mut seen: HashMap<u32, Seen> = HashMap::new();
         each_record(
             file,
             &["program_id", "category", "order"],
@@ -569,6 +688,43 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<(Market, Policy), FormatErr
                 )?;
                 let eligible_only =
                     flag(c, line, "eligible_only", c.get(r, line, "eligible_only")?)?;
+                let capacity = builder.program_capacity(program).unwrap_or(0);
+                let (categories, orders, reserved) = seen.entry(program).or_default();
+                if let Some((_, first)) = categories.iter().find(|(name, _)| name == category) {
+                    return Err(c.bad(
+                        line,
+                        "category",
+                        category,
+                        &format!(
+                            "each category once per program: program {program_id} already has it on line {first}"
+                        ),
+                    ));
+                }
+                if let Some((_, first)) = orders.iter().find(|(o, _)| *o == order) {
+                    return Err(c.bad(
+                        line,
+                        "order",
+                        &order.to_string(),
+                        &format!(
+                            "a distinct order per program: program {program_id} already fills order {order} on line {first}"
+                        ),
+                    ));
+                }
+                categories.push((category.to_string(), line));
+                orders.push((order, line));
+                if category != OPEN {
+                    *reserved += seats.resolve(capacity);
+                    if *reserved > capacity {
+                        return Err(c.bad(
+                            line,
+                            "seats",
+                            c.get(r, line, "seats")?.unwrap_or_default(),
+                            &format!(
+                                "reserves within the capacity: program {program_id} has {capacity} seats and its categories now reserve {reserved}"
+                            ),
+                        ));
+                    }
+                }
                 builder.reserve(
                     program,
                     Reserve {
@@ -617,6 +773,8 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<(Market, Policy), FormatErr
         )?;
     }
 
+    // Every problem the builder could find was refused above with its line; this is a
+    // safety net.
     let market = builder.finish(policy.open_seats).map_err(|e| {
         let file = match e {
             crate::market::BuildError::Overreserved { .. }
@@ -628,6 +786,11 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<(Market, Policy), FormatErr
         };
         error(file, None, None, None, &e.to_string())
     })?;
+    let changes = match files.changes {
+        Some(file) => read_changes(file, &market)?,
+        None => RunChanges::default(),
+    };
+    let attributes = Attributes::from_ids(&market, attributes);
     policy.check(&market).map_err(|e| {
         error(
             files.policy.map(|f| f.name).unwrap_or("policy.json"),
@@ -637,7 +800,53 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<(Market, Policy), FormatErr
             &e.to_string(),
         )
     })?;
-    Ok((market, policy))
+    Ok(Inputs {
+        market,
+        policy,
+        changes,
+        attributes,
+    })
+}
+
+/// Reads `changes.csv` (`student_id,change,program_id`): `withdrawn` rows (program empty) and
+/// `guaranteed` rows (the program whose seat the student keeps from an earlier round).
+pub fn read_changes(file: InputFile<'_>, market: &Market) -> Result<RunChanges, FormatError> {
+    let mut changes = RunChanges::default();
+    each_record(
+        file,
+        &["student_id", "change"],
+        &["program_id"],
+        |c, r, line| {
+            let id = c.required(r, line, "student_id")?;
+            let s = market
+                .find_student(id)
+                .ok_or_else(|| c.bad(line, "student_id", id, "a student_id from students.csv"))?;
+            let change = c.required(r, line, "change")?;
+            let program = c.get(r, line, "program_id")?;
+            match (change, program) {
+                ("withdrawn", None) => {
+                    changes.withdrawn.insert(s);
+                }
+                ("withdrawn", Some(p)) => {
+                    return Err(c.bad(line, "program_id", p, "an empty cell for a withdrawal"))
+                }
+                ("guaranteed", Some(p)) => {
+                    let p = market.find_program(p).ok_or_else(|| {
+                        c.bad(line, "program_id", p, "a program_id from programs.csv")
+                    })?;
+                    if changes.guarantees.insert(s, p).is_some() {
+                        return Err(c.bad(line, "student_id", id, "one guarantee per student"));
+                    }
+                }
+                ("guaranteed", None) => {
+                    return Err(c.bad(line, "program_id", "", "the program of the kept seat"))
+                }
+                (other, _) => return Err(c.bad(line, "change", other, "withdrawn or guaranteed")),
+            }
+            Ok(())
+        },
+    )?;
+    Ok(changes)
 }
 
 fn parse_seats(text: &str) -> Option<Seats> {
@@ -778,12 +987,21 @@ fn csv_text(value: &str) -> String {
     out
 }
 
-/// The inputs in canonical form, the files the input digest covers, in digest order:
-/// `programs.csv`, `students.csv`, `preferences.csv`, `reserves.csv`, `eligibility.csv` and
-/// `policy.json` (without the seed). Rows are in id order with every column written, and
+/// The inputs in canonical form, the files the input digest covers and that are published for
+/// verification, in digest order: `programs.csv`, `students.csv`, `preferences.csv`,
+/// `reserves.csv`, `eligibility.csv`, `policy.json` (without the seed) and `changes.csv`
+/// (header only for a first round). Rows are in id order with every column written, and
 /// reserves are written as resolved seat blocks, so two sets of files that mean the same
-/// market have the same canonical form.
-pub fn canonical_inputs(market: &Market, policy: &Policy) -> Vec<(&'static str, String)> {
+/// market have the same canonical form; reading them back gives the same canonical form.
+///
+/// They are de-identified: `students.csv` carries `student_id`, the opaque `family_key`, the
+/// given `lottery_number` (only when the district gave numbers), `grade`,
+/// `guaranteed_program_id` and `late`, and never a planning area or student group.
+pub fn canonical_inputs(
+    market: &Market,
+    policy: &Policy,
+    changes: &RunChanges,
+) -> Vec<(&'static str, String)> {
     let mut programs = String::from("program_id,capacity,school_id,grade,name\n");
     for p in &market.programs {
         row(
@@ -800,26 +1018,23 @@ pub fn canonical_inputs(market: &Market, policy: &Policy) -> Vec<(&'static str, 
 
     let given = market.students.iter().any(|s| s.lottery_number.is_some());
     let mut students = String::from(if given {
-        "student_id,family_id,lottery_number,grade,guaranteed_program_id,planning_area,student_groups,late\n"
+        "student_id,family_key,lottery_number,grade,guaranteed_program_id,late\n"
     } else {
-        "student_id,family_id,grade,guaranteed_program_id,planning_area,student_groups,late\n"
+        "student_id,family_key,grade,guaranteed_program_id,late\n"
     });
     for s in &market.students {
         let guaranteed = s
             .guaranteed_program
             .map(|p| market.programs[p as usize].id.as_str())
             .unwrap_or("");
-        let groups = s.groups.join(";");
         let lottery = s.lottery_number.map(|n| n.to_string()).unwrap_or_default();
-        let mut values: Vec<&str> = vec![&s.id, s.family_id.as_deref().unwrap_or("")];
+        let mut values: Vec<&str> = vec![&s.id, s.family.as_deref().unwrap_or("")];
         if given {
             values.push(&lottery);
         }
         values.extend([
             s.grade.as_deref().unwrap_or(""),
             guaranteed,
-            s.planning_area.as_deref().unwrap_or(""),
-            &groups,
             if s.late { "true" } else { "false" },
         ]);
         row(&mut students, &values);
@@ -896,6 +1111,30 @@ pub fn canonical_inputs(market: &Market, policy: &Policy) -> Vec<(&'static str, 
         serde_json::to_string_pretty(&policy.without_seed()).expect("a policy serialises");
     policy_json.push('\n');
 
+    let mut changes_csv = String::from("student_id,change,program_id\n");
+    let mut rows: Vec<(u32, bool, &str)> = changes
+        .withdrawn
+        .iter()
+        .map(|&s| (s, true, ""))
+        .chain(
+            changes
+                .guarantees
+                .iter()
+                .map(|(&s, &p)| (s, false, market.programs[p as usize].id.as_str())),
+        )
+        .collect();
+    rows.sort_unstable();
+    for (s, withdrawn, program) in rows {
+        row(
+            &mut changes_csv,
+            &[
+                &market.students[s as usize].id,
+                if withdrawn { "withdrawn" } else { "guaranteed" },
+                program,
+            ],
+        );
+    }
+
     vec![
         ("programs.csv", programs),
         ("students.csv", students),
@@ -903,5 +1142,6 @@ pub fn canonical_inputs(market: &Market, policy: &Policy) -> Vec<(&'static str, 
         ("reserves.csv", reserves),
         ("eligibility.csv", eligibility),
         ("policy.json", policy_json),
+        ("changes.csv", changes_csv),
     ]
 }

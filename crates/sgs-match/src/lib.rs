@@ -21,8 +21,10 @@
 
 #![warn(missing_docs)]
 
+pub mod attributes;
 pub mod chance;
 pub mod check;
+pub mod compare;
 pub mod cycles;
 pub mod engine;
 pub mod format;
@@ -34,7 +36,9 @@ pub mod run;
 pub mod stats;
 pub mod verify;
 
+pub use attributes::{Attributes, StudentAttributes};
 pub use engine::{Key, Offer, RunChanges};
+pub use format::{read_from, read_inputs, InputFile, InputFiles, Inputs};
 pub use lottery::Seed;
 pub use market::{Choice, Market, MarketBuilder, OpenSeats, Program, Reserve, Seats, Student};
 pub use policy::{Mechanism, Policy, PolicyError, SiblingRule, TieBreaking};

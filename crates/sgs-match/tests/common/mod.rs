@@ -126,7 +126,6 @@ pub fn market(text: &str, open_seats: OpenSeats) -> Market {
             grade: grade.get(id).cloned(),
             guaranteed_program: guarantee.get(id).map(|p| b.program_index(p).unwrap()),
             late: late.contains(id),
-            ..Student::default()
         })
         .unwrap();
     }

@@ -16,7 +16,7 @@ use crate::engine::{Key, RunChanges};
 use crate::lottery::{fraction, Seed};
 use crate::market::{Market, ProgramIdx};
 use crate::policy::{Mechanism, Policy, PolicyError};
-use crate::run::{run_with, Run};
+use crate::run::{run_threads, Run};
 use crate::stats::summarize;
 
 /// A mean with its 5th and 95th percentiles across redraws.
@@ -188,7 +188,7 @@ pub fn chance_of_offer(
         .collect();
 
     let one = |i: u32| -> Result<Draw, PolicyError> {
-        let run = run_with(market, policy, seed.redraw(i), &RunChanges::default())?;
+        let run = run_threads(market, policy, seed.redraw(i), &RunChanges::default(), 1)?;
         let chances = slots.iter().map(|&(p, g)| clears(&run, p, g)).collect();
         let summary = summarize(&run, &crate::attributes::Attributes::none());
         let share = |n: u32| summary.overall.share(n).unwrap_or(0.0);

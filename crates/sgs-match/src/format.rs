@@ -169,10 +169,11 @@ impl fmt::Display for FormatError {
     }
 }
 
-/// A CSV file's header, mapping the known columns to positions.
+/// A CSV file's header, mapping the known columns to positions (a short list: files have few
+/// columns, and a scan is cheaper than hashing the name for every cell).
 struct Columns<'a> {
     file: &'a str,
-    index: HashMap<&'static str, usize>,
+    index: Vec<(&'static str, usize)>,
 }
 
 impl<'a> Columns<'a> {
@@ -183,16 +184,17 @@ impl<'a> Columns<'a> {
         required: &[&'static str],
         optional: &[&'static str],
     ) -> Result<Self, FormatError> {
-        let mut index = HashMap::new();
+        let mut index: Vec<(&'static str, usize)> = Vec::new();
         for (i, name) in header.iter().enumerate() {
             let name = String::from_utf8_lossy(name);
             let name = name.trim().trim_start_matches('\u{feff}');
             let known = required.iter().chain(optional).find(|k| **k == name);
             match known {
                 Some(k) => {
-                    if index.insert(*k, i).is_some() {
+                    if index.iter().any(|(c, _)| c == k) {
                         return Err(error(file, Some(1), Some(k), None, "each column once"));
                     }
+                    index.push((k, i));
                 }
                 None => {
                     let all: Vec<&str> = required.iter().chain(optional).copied().collect();
@@ -207,7 +209,7 @@ impl<'a> Columns<'a> {
             }
         }
         for k in required {
-            if !index.contains_key(k) {
+            if !index.iter().any(|(c, _)| c == k) {
                 return Err(error(
                     file,
                     Some(1),
@@ -221,7 +223,16 @@ impl<'a> Columns<'a> {
     }
 
     fn has(&self, column: &str) -> bool {
-        self.index.contains_key(column)
+        self.index.iter().any(|(c, _)| *c == column)
+    }
+
+    fn position(&self, column: &str) -> Option<usize> {
+        // The same literal usually has one address: try that before comparing text.
+        self.index
+            .iter()
+            .find(|(c, _)| std::ptr::eq(*c, column))
+            .or_else(|| self.index.iter().find(|(c, _)| *c == column))
+            .map(|&(_, i)| i)
     }
 
     /// The trimmed text of a column, `None` when the column is absent or the cell empty.
@@ -231,7 +242,7 @@ impl<'a> Columns<'a> {
         line: u64,
         column: &'static str,
     ) -> Result<Option<&'r str>, FormatError> {
-        let Some(&i) = self.index.get(column) else {
+        let Some(i) = self.position(column) else {
             return Ok(None);
         };
         let Some(bytes) = record.get(i) else {
@@ -507,21 +518,36 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<Inputs, FormatError> {
         score: Option<f64>,
         line: u64,
     }
-    let mut rows: Vec<Row> = Vec::new();
+    let lines = files
+        .preferences
+        .bytes
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count();
+    let mut rows: Vec<Row> = Vec::with_capacity(lines);
+    let mut last_student: Option<(String, u32)> = None;
     each_record(
         files.preferences,
         &["student_id", "rank", "program_id", "priority"],
         &["score"],
         |c, r, line| {
             let student_id = c.required(r, line, "student_id")?;
-            let student = builder.student_index(student_id).ok_or_else(|| {
-                c.bad(
-                    line,
-                    "student_id",
-                    student_id,
-                    &format!("a student_id from {}", files.students.name),
-                )
-            })?;
+            // Rows usually come grouped by student: look an id up once per group.
+            let student = match &last_student {
+                Some((id, index)) if id == student_id => *index,
+                _ => {
+                    let index = builder.student_index(student_id).ok_or_else(|| {
+                        c.bad(
+                            line,
+                            "student_id",
+                            student_id,
+                            &format!("a student_id from {}", files.students.name),
+                        )
+                    })?;
+                    last_student = Some((student_id.to_string(), index));
+                    index
+                }
+            };
             let rank = c.required(r, line, "rank")?;
             let rank = whole(
                 c,
@@ -549,11 +575,11 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<Inputs, FormatError> {
             })?;
             let priority = c.required(r, line, "priority")?;
             let expected_priority =
-                format!("a whole number from 0 to {MAX_PRIORITY} (lower goes first)");
-            let priority = whole(c, line, "priority", priority, &expected_priority)?;
-            if priority > MAX_PRIORITY {
-                return Err(c.bad(line, "priority", &priority.to_string(), &expected_priority));
-            }
+                || format!("a whole number from 0 to {MAX_PRIORITY} (lower goes first)");
+            let priority = match priority.parse::<u32>() {
+                Ok(p) if p <= MAX_PRIORITY => p,
+                _ => return Err(c.bad(line, "priority", priority, &expected_priority())),
+            };
             let score = match c.get(r, line, "score")? {
                 Some(text) => Some(
                     text.parse::<f64>()
@@ -581,13 +607,14 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<Inputs, FormatError> {
         rows.sort_by_key(|r| (r.student, r.rank, r.line));
     }
     let file = files.preferences.name;
-    let mut seen: HashMap<u32, u32> = HashMap::new();
+    // Per program: the line where the current student ranked it, if she did.
+    let mut seen: Vec<(u32, u64)> = Vec::new();
+    builder.reserve_choices(rows.len());
     for group in rows.chunk_by(|a, b| a.student == b.student) {
-        seen.clear();
-        let student_id = builder.student_id(group[0].student).to_string();
         for (i, row) in group.iter().enumerate() {
             let expected_rank = i as u32 + 1;
             if row.rank < expected_rank {
+                let student_id = builder.student_id(row.student);
                 return Err(error(
                     file,
                     Some(row.line),
@@ -597,6 +624,7 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<Inputs, FormatError> {
                 ));
             }
             if row.rank > expected_rank {
+                let student_id = builder.student_id(row.student);
                 return Err(error(
                     file,
                     Some(row.line),
@@ -607,7 +635,13 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<Inputs, FormatError> {
                     ),
                 ));
             }
-            if let Some(first) = seen.insert(row.program, row.line as u32) {
+            let p = row.program as usize;
+            if seen.len() <= p {
+                seen.resize(p + 1, (u32::MAX, 0));
+            }
+            if seen[p].0 == row.student {
+                let first = seen[p].1;
+                let student_id = builder.student_id(row.student);
                 return Err(error(
                     file,
                     Some(row.line),
@@ -618,6 +652,7 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<Inputs, FormatError> {
                     ),
                 ));
             }
+            seen[p] = (row.student, row.line);
             builder.choice(
                 row.student,
                 Choice {
@@ -859,13 +894,36 @@ fn parse_seats(text: &str) -> Option<Seats> {
 
 /// Quotes a CSV field when it needs it.
 fn field(out: &mut String, value: &str) {
-    if value.contains([',', '"', '\n', '\r']) {
+    if value
+        .bytes()
+        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    {
         out.push('"');
         out.push_str(&value.replace('"', "\"\""));
         out.push('"');
     } else {
         out.push_str(value);
     }
+}
+
+/// Appends a whole number in decimal (what `Display` writes), without the formatting machinery.
+fn push_num(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[i..]).expect("digits are ASCII"));
+}
+
+/// Every program id as written in a CSV cell, by program index.
+fn program_cells(market: &Market) -> Vec<String> {
+    market.programs.iter().map(|p| csv_text(&p.id)).collect()
 }
 
 fn row(out: &mut String, values: &[&str]) {
@@ -947,21 +1005,33 @@ pub fn write_cutoffs(run: &Run<'_>) -> String {
 /// `waitlists.csv`: per program, the students who ranked it above their offer, in order.
 pub fn write_waitlists(run: &Run<'_>) -> String {
     let market = run.market;
-    let mut out = String::new();
+    let lists = run.waitlists();
+    let rows: usize = lists.iter().map(Vec::len).sum();
+    let mut out = String::with_capacity(rows * 48 + 64);
     out.push_str("program_id,position,student_id,priority,lottery_number\n");
-    for (p, list) in run.waitlists().iter().enumerate() {
-        let program = &market.programs[p].id;
+    let programs = program_cells(market);
+    // Student ids as CSV cells in one contiguous buffer: the rows visit students in a random
+    // order, and small contiguous memory keeps that fast.
+    let mut ids = String::with_capacity(market.student_count() * 12);
+    let mut id_end = Vec::with_capacity(market.student_count() + 1);
+    id_end.push(0);
+    for student in &market.students {
+        field(&mut ids, &student.id);
+        id_end.push(ids.len());
+    }
+    for (p, list) in lists.iter().enumerate() {
         for (i, entry) in list.iter().enumerate() {
-            row(
-                &mut out,
-                &[
-                    program,
-                    &(i + 1).to_string(),
-                    &market.students[entry.student as usize].id,
-                    &entry.key.priority().to_string(),
-                    &entry.key.lottery.to_string(),
-                ],
-            );
+            out.push_str(&programs[p]);
+            out.push(',');
+            push_num(&mut out, i as u64 + 1);
+            out.push(',');
+            let s = entry.student as usize;
+            out.push_str(&ids[id_end[s]..id_end[s + 1]]);
+            out.push(',');
+            push_num(&mut out, entry.key.priority() as u64);
+            out.push(',');
+            push_num(&mut out, entry.key.lottery);
+            out.push('\n');
         }
     }
     out
@@ -976,7 +1046,10 @@ pub fn write_lottery(run: &Run<'_>) -> Option<String> {
     out.push_str("student_id,lottery_number\n");
     for (s, student) in market.students.iter().enumerate() {
         let number = run.lottery_number(s as u32).expect("single tie-breaking");
-        let _ = writeln!(out, "{},{number}", csv_text(&student.id));
+        field(&mut out, &student.id);
+        out.push(',');
+        push_num(&mut out, number);
+        out.push('\n');
     }
     Some(out)
 }
@@ -1047,12 +1120,18 @@ pub fn canonical_inputs(
     } else {
         "student_id,rank,program_id,priority\n"
     });
+    let program_ids = program_cells(market);
     for (s, student) in market.students.iter().enumerate() {
         let id = csv_text(&student.id);
         for r in 0..market.list_len(s as u32) {
             let c = market.choice(s as u32, r);
-            let program = csv_text(&market.programs[c.program as usize].id);
-            let _ = write!(preferences, "{id},{},{program},{}", r + 1, c.priority);
+            preferences.push_str(&id);
+            preferences.push(',');
+            push_num(&mut preferences, r as u64 + 1);
+            preferences.push(',');
+            preferences.push_str(&program_ids[c.program as usize]);
+            preferences.push(',');
+            push_num(&mut preferences, c.priority as u64);
             if scores {
                 let _ = write!(
                     preferences,

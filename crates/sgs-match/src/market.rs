@@ -17,6 +17,33 @@
 //! in [`crate::attributes::Attributes`], so they never reach the published inputs or the digest.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a, for the builder's id indexes: ids are short and come from the district's own files,
+/// so a fast, simple hash is enough (the order of a hash map never reaches a result).
+#[derive(Default, Clone, Copy)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// Index of a program in [`Market::programs`].
 pub type ProgramIdx = u32;
@@ -208,9 +235,9 @@ impl Names {
 #[derive(Debug, Default, Clone)]
 pub struct MarketBuilder {
     programs: Vec<Program>,
-    program_index: HashMap<String, ProgramIdx>,
+    program_index: FastMap<String, ProgramIdx>,
     students: Vec<Student>,
-    student_index: HashMap<String, StudentIdx>,
+    student_index: FastMap<String, StudentIdx>,
     choice_student: Vec<StudentIdx>,
     choice_program: Vec<ProgramIdx>,
     choice_priority: Vec<u32>,
@@ -484,6 +511,7 @@ impl MarketBuilder {
         eligible.sort_unstable();
         eligible.dedup();
 
+        let has_grades = programs.iter().any(|p| p.grade.is_some());
         let mut schools = Names::default();
         let program_school = programs
             .iter()
@@ -502,6 +530,7 @@ impl MarketBuilder {
             categories: categories.names,
             eligible,
             program_school,
+            has_grades,
         })
     }
 }
@@ -630,6 +659,8 @@ pub struct Market {
     pub categories: Vec<String>,
     eligible: Vec<(u32, u32, u32)>,
     program_school: Vec<Option<u32>>,
+    /// Whether any program names a grade.
+    has_grades: bool,
 }
 
 impl Market {
@@ -667,6 +698,17 @@ impl Market {
     pub fn list(&self, student: StudentIdx) -> &[ProgramIdx] {
         let s = student as usize;
         &self.program_of[self.list_start[s] as usize..self.list_start[s + 1] as usize]
+    }
+
+    /// The compressed lists: where each student's list starts (one more entry than students),
+    /// and the program and priority of every choice.
+    pub(crate) fn lists(&self) -> (&[u32], &[u32], &[u32]) {
+        (&self.list_start, &self.program_of, &self.priority_of)
+    }
+
+    /// Whether every program has a single block of open seats and no program names a grade.
+    pub(crate) fn is_plain(&self) -> bool {
+        !self.has_grades && self.buckets.len() == self.programs.len() && !self.has_reserves()
     }
 
     /// The priority of the choice at a global choice offset.
@@ -714,6 +756,9 @@ impl Market {
 
     /// Whether the student's grade allows the program (either unknown counts as allowed).
     pub fn grade_allows(&self, student: StudentIdx, program: ProgramIdx) -> bool {
+        if !self.has_grades {
+            return true;
+        }
         match (
             &self.students[student as usize].grade,
             &self.programs[program as usize].grade,

@@ -68,14 +68,28 @@ pub fn run<'m>(market: &'m Market, policy: &Policy, seed: Seed) -> Result<Run<'m
     run_with(market, policy, seed, &RunChanges::default())
 }
 
-/// Runs the match with some students withdrawn or given guarantees (later rounds).
+/// Runs the match with some students withdrawn or given guarantees (later rounds). On a large
+/// market the lottery numbers are computed on up to two threads.
 pub fn run_with<'m>(
     market: &'m Market,
     policy: &Policy,
     seed: Seed,
     changes: &RunChanges,
 ) -> Result<Run<'m>, PolicyError> {
-    let mut prep = Prepared::new(market, policy, &seed, changes);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+    run_threads(market, policy, seed, changes, threads)
+}
+
+/// [`run_with`] with the lottery numbers computed on `threads` threads (1 inside callers that
+/// run many matches in parallel themselves).
+pub(crate) fn run_threads<'m>(
+    market: &'m Market,
+    policy: &Policy,
+    seed: Seed,
+    changes: &RunChanges,
+    threads: usize,
+) -> Result<Run<'m>, PolicyError> {
+    let mut prep = Prepared::new(market, policy, &seed, changes, threads);
     let outcome = engine::run_prepared(&mut prep, policy)?;
     Ok(Run {
         market,

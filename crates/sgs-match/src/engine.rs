@@ -661,16 +661,24 @@ fn plain_deferred_acceptance(prep: &Prepared<'_>) -> Outcome {
     let market = prep.market;
     let n = market.student_count();
     let (list_start, program_of, priority_of) = market.lists();
-    let capacity: Vec<u32> = market.buckets.iter().map(|b| b.capacity).collect();
     let lottery = &prep.lotteries.single;
-    let mut heaps: Vec<BinaryHeap<u128>> = capacity
-        .iter()
-        .map(|&c| BinaryHeap::with_capacity(c.min(1 << 16) as usize))
-        .collect();
-    let mut next: Vec<u32> = list_start[..n].to_vec();
-    let mut proposals = 0u64;
+    // Every program's max-heap of held keys in one array: program p's heap lives in
+    // `slots[start[p]..start[p] + capacity[p]]` with `len[p]` keys held.
+    let capacity: Vec<u32> = market.buckets.iter().map(|b| b.capacity).collect();
+    let mut start: Vec<usize> = Vec::with_capacity(capacity.len() + 1);
+    let mut total = 0usize;
+    for &c in &capacity {
+        start.push(total);
+        total += c as usize;
+    }
+    start.push(total);
+    let mut slots: Vec<u128> = vec![0; total];
+    let mut len: Vec<u32> = vec![0; capacity.len()];
+
     // Head bits as in `Packed`: not guaranteed (bit 31 of the head), priority, lateness.
     const NOT_GUARANTEED_BIT: u128 = 1 << 127;
+    let mut next: Vec<u32> = list_start[..n].to_vec();
+    let mut proposals = 0u64;
     for first in 0..n as StudentIdx {
         // A student proposes down her list; whoever she displaces proposes next.
         let mut s = first;
@@ -687,19 +695,20 @@ fn plain_deferred_acceptance(prep: &Prepared<'_>) -> Outcome {
                 let priority = priority_of[at as usize];
                 at += 1;
                 proposals += 1;
-                let seats = capacity[p] as usize;
+                let seats = capacity[p];
                 if seats == 0 {
                     continue;
                 }
                 let key = base | (priority as u128) << 97;
-                let heap = &mut heaps[p];
-                if heap.len() < seats {
-                    heap.push(key);
+                let heap = &mut slots[start[p]..start[p + 1]];
+                let held = len[p];
+                if held < seats {
+                    heap_push(heap, held as usize, key);
+                    len[p] = held + 1;
                     break;
                 }
-                let mut top = heap.peek_mut().expect("a full block holds someone");
-                if key < *top {
-                    displaced = Some(std::mem::replace(&mut *top, key) as u32);
+                if key < heap[0] {
+                    displaced = Some(heap_replace_top(heap, key) as u32);
                     break;
                 }
             }
@@ -710,17 +719,17 @@ fn plain_deferred_acceptance(prep: &Prepared<'_>) -> Outcome {
             }
         }
     }
-    let blocks = heaps
-        .iter()
-        .map(|h| BlockResult {
-            filled: h.len() as u32,
-            last: h.peek().map(|&k| Packed(k).key()),
+    let heap_of = |p: usize| &slots[start[p]..start[p] + len[p] as usize];
+    let blocks = (0..capacity.len())
+        .map(|p| BlockResult {
+            filled: len[p],
+            last: heap_of(p).first().map(|&k| Packed(k).key()),
         })
         .collect();
     // A student holds the seat of the last program she proposed to, if she is in its heap.
     let mut offers: Vec<Option<Offer>> = vec![None; n];
-    for (p, heap) in heaps.iter().enumerate() {
-        for &k in heap.iter() {
+    for p in 0..capacity.len() {
+        for &k in heap_of(p) {
             let s = k as u32 as usize;
             let rank = next[s] - 1 - list_start[s];
             offers[s] = Some(Offer {
@@ -742,6 +751,45 @@ fn plain_deferred_acceptance(prep: &Prepared<'_>) -> Outcome {
         improved: 0,
         rounds: Vec::new(),
     }
+}
+
+/// Adds `key` to the max-heap `heap[..len]` (which has room at `len`).
+fn heap_push(heap: &mut [u128], len: usize, key: u128) {
+    let mut i = len;
+    heap[i] = key;
+    while i > 0 {
+        let parent = (i - 1) / 2;
+        if heap[parent] >= heap[i] {
+            break;
+        }
+        heap.swap(parent, i);
+        i = parent;
+    }
+}
+
+/// Replaces the largest key of the full max-heap `heap` with `key` and returns it.
+fn heap_replace_top(heap: &mut [u128], key: u128) -> u128 {
+    let top = std::mem::replace(&mut heap[0], key);
+    let len = heap.len();
+    let mut i = 0;
+    loop {
+        let left = 2 * i + 1;
+        if left >= len {
+            break;
+        }
+        let right = left + 1;
+        let larger = if right < len && heap[right] > heap[left] {
+            right
+        } else {
+            left
+        };
+        if heap[larger] <= heap[i] {
+            break;
+        }
+        heap.swap(larger, i);
+        i = larger;
+    }
+    top
 }
 
 fn deferred_acceptance_with<K: HeapKey>(prep: &Prepared<'_>) -> Outcome {

@@ -297,6 +297,18 @@ fn each_record(
     file: InputFile<'_>,
     required: &[&'static str],
     optional: &[&'static str],
+    row: impl FnMut(&Columns<'_>, &csv::ByteRecord, u64) -> Result<(), FormatError>,
+) -> Result<(), FormatError> {
+    each_record_from(file, 0, required, optional, row)
+}
+
+/// [`each_record`] for part of a file whose data lines come `line_offset` lines later in the
+/// whole file.
+fn each_record_from(
+    file: InputFile<'_>,
+    line_offset: u64,
+    required: &[&'static str],
+    optional: &[&'static str],
     mut row: impl FnMut(&Columns<'_>, &csv::ByteRecord, u64) -> Result<(), FormatError>,
 ) -> Result<(), FormatError> {
     let mut reader = csv::ReaderBuilder::new()
@@ -313,10 +325,14 @@ fn each_record(
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map(|p| p.line()).unwrap_or(0);
+                let line = record.position().map(|p| p.line()).unwrap_or(0) + line_offset;
                 row(&columns, &record, line)?;
             }
-            Err(e) => return Err(csv_error(file.name, e)),
+            Err(e) => {
+                let mut e = csv_error(file.name, e);
+                e.line = e.line.map(|l| if l > 1 { l + line_offset } else { l });
+                return Err(e);
+            }
         }
     }
     Ok(())
@@ -332,6 +348,14 @@ fn csv_error(file: &str, e: csv::Error) -> FormatError {
         _ => format!("well-formed CSV ({e})"),
     };
     error(file, line, None, None, &expected)
+}
+
+/// A whole number written with ASCII digits only (at most nine, so it fits), or `None`.
+fn digits(bytes: &[u8]) -> Option<u32> {
+    if bytes.is_empty() || bytes.len() > 9 || !bytes.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(bytes.iter().fold(0u32, |n, &d| n * 10 + (d - b'0') as u32))
 }
 
 fn whole(
@@ -416,6 +440,7 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<Inputs, FormatError> {
 
     // Students.
     let mut attributes: Vec<(String, StudentAttributes)> = Vec::new();
+    builder.reserve_students(files.students.bytes.iter().filter(|&&b| b == b'\n').count());
     each_record(
         files.students,
         &["student_id"],
@@ -509,97 +534,9 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<Inputs, FormatError> {
         },
     )?;
 
-    // Preferences: collected, then put in rank order per student and checked.
-    struct Row {
-        student: u32,
-        rank: u32,
-        program: u32,
-        priority: u32,
-        score: Option<f64>,
-        line: u64,
-    }
-    let lines = files
-        .preferences
-        .bytes
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count();
-    let mut rows: Vec<Row> = Vec::with_capacity(lines);
-    let mut last_student: Option<(String, u32)> = None;
-    each_record(
-        files.preferences,
-        &["student_id", "rank", "program_id", "priority"],
-        &["score"],
-        |c, r, line| {
-            let student_id = c.required(r, line, "student_id")?;
-            // Rows usually come grouped by student: look an id up once per group.
-            let student = match &last_student {
-                Some((id, index)) if id == student_id => *index,
-                _ => {
-                    let index = builder.student_index(student_id).ok_or_else(|| {
-                        c.bad(
-                            line,
-                            "student_id",
-                            student_id,
-                            &format!("a student_id from {}", files.students.name),
-                        )
-                    })?;
-                    last_student = Some((student_id.to_string(), index));
-                    index
-                }
-            };
-            let rank = c.required(r, line, "rank")?;
-            let rank = whole(
-                c,
-                line,
-                "rank",
-                rank,
-                "a whole number from 1 (the first choice)",
-            )?;
-            if rank == 0 {
-                return Err(c.bad(
-                    line,
-                    "rank",
-                    "0",
-                    "a whole number from 1 (the first choice)",
-                ));
-            }
-            let program_id = c.required(r, line, "program_id")?;
-            let program = builder.program_index(program_id).ok_or_else(|| {
-                c.bad(
-                    line,
-                    "program_id",
-                    program_id,
-                    &format!("a program_id from {}", files.programs.name),
-                )
-            })?;
-            let priority = c.required(r, line, "priority")?;
-            let expected_priority =
-                || format!("a whole number from 0 to {MAX_PRIORITY} (lower goes first)");
-            let priority = match priority.parse::<u32>() {
-                Ok(p) if p <= MAX_PRIORITY => p,
-                _ => return Err(c.bad(line, "priority", priority, &expected_priority())),
-            };
-            let score = match c.get(r, line, "score")? {
-                Some(text) => Some(
-                    text.parse::<f64>()
-                        .ok()
-                        .filter(|s| s.is_finite())
-                        .ok_or_else(|| c.bad(line, "score", text, "a number"))?,
-                ),
-                None => None,
-            };
-            rows.push(Row {
-                student,
-                rank,
-                program,
-                priority,
-                score,
-                line,
-            });
-            Ok(())
-        },
-    )?;
+    // Preferences: collected (a large file in two halves on two threads), then put in rank
+    // order per student and checked.
+    let mut rows = preference_rows_parallel(files, &builder)?;
     if !rows
         .windows(2)
         .all(|w| (w[0].student, w[0].rank) <= (w[1].student, w[1].rank))
@@ -882,6 +819,191 @@ pub fn read_changes(file: InputFile<'_>, market: &Market) -> Result<RunChanges, 
         },
     )?;
     Ok(changes)
+}
+
+/// One row of `preferences.csv`, resolved to builder indexes.
+struct Row {
+    student: u32,
+    rank: u32,
+    program: u32,
+    priority: u32,
+    score: Option<f64>,
+    line: u64,
+}
+
+/// Reads `preferences.csv`; a large file without quoted cells is split at a line in the middle
+/// and its halves read on two threads (the first refusal in file order is reported either way).
+fn preference_rows_parallel(
+    files: &InputFiles<'_>,
+    builder: &MarketBuilder,
+) -> Result<Vec<Row>, FormatError> {
+    let file = files.preferences;
+    let bytes = file.bytes;
+    let header_end = bytes.iter().position(|&b| b == b'\n');
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let split = match header_end {
+        Some(h) if threads > 1 && bytes.len() >= 1 << 20 && !bytes.contains(&b'"') => {
+            let middle = h + (bytes.len() - h) / 2;
+            bytes[middle..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map(|i| (h, middle + i + 1))
+                .filter(|&(_, at)| at < bytes.len())
+        }
+        _ => None,
+    };
+    let Some((header_end, at)) = split else {
+        return preference_rows(files, file, 0, builder);
+    };
+    // The second half, behind a copy of the header; its lines are counted from the file's.
+    let mut second = Vec::with_capacity(header_end + 1 + bytes.len() - at);
+    second.extend_from_slice(&bytes[..=header_end]);
+    second.extend_from_slice(&bytes[at..]);
+    let offset = bytes[header_end + 1..at]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u64;
+    let first_half = InputFile {
+        name: file.name,
+        bytes: &bytes[..at],
+    };
+    let second_half = InputFile {
+        name: file.name,
+        bytes: &second,
+    };
+    let (a, b) = std::thread::scope(|scope| {
+        let later = scope.spawn(|| preference_rows(files, second_half, offset, builder));
+        let first = preference_rows(files, first_half, 0, builder);
+        (first, later.join().expect("a reading thread panicked"))
+    });
+    let mut rows = a?;
+    rows.extend(b?);
+    Ok(rows)
+}
+
+/// Reads the rows of (part of) `preferences.csv`; `line_offset` is added to line numbers.
+fn preference_rows(
+    files: &InputFiles<'_>,
+    file: InputFile<'_>,
+    line_offset: u64,
+    builder: &MarketBuilder,
+) -> Result<Vec<Row>, FormatError> {
+    let lines = file.bytes.iter().filter(|&&b| b == b'\n').count();
+    let mut rows: Vec<Row> = Vec::with_capacity(lines);
+    let mut last_student: Option<(String, u32)> = None;
+    let mut columns: Option<[Option<usize>; 5]> = None;
+    each_record_from(
+        file,
+        line_offset,
+        &["student_id", "rank", "program_id", "priority"],
+        &["score"],
+        |c, r, line| {
+            // The common row, read without the general cell machinery: the same student as
+            // the row before, and plain digits. Anything else takes the general path below,
+            // which also gives every refusal its message.
+            let cols = *columns.get_or_insert_with(|| {
+                [
+                    c.position("student_id"),
+                    c.position("rank"),
+                    c.position("program_id"),
+                    c.position("priority"),
+                    c.position("score"),
+                ]
+            });
+            if let ([Some(si), Some(ri), Some(pi), Some(qi), None], Some((id, index))) =
+                (cols, &last_student)
+            {
+                let cell = |i: usize| r.get(i).map(<[u8]>::trim_ascii).unwrap_or_default();
+                if cell(si) == id.as_bytes() {
+                    if let (Some(rank), Some(priority), Ok(program_id)) = (
+                        digits(cell(ri)).filter(|&rank| rank > 0),
+                        digits(cell(qi)).filter(|&q| q <= MAX_PRIORITY),
+                        std::str::from_utf8(cell(pi)),
+                    ) {
+                        if let Some(program) = builder.program_index(program_id) {
+                            rows.push(Row {
+                                student: *index,
+                                rank,
+                                program,
+                                priority,
+                                score: None,
+                                line,
+                            });
+                            return Ok(());
+                        }
+                    }
+                }
+            }
+            let student_id = c.required(r, line, "student_id")?;
+            // Rows usually come grouped by student: look an id up once per group.
+            let student = match &last_student {
+                Some((id, index)) if id == student_id => *index,
+                _ => {
+                    let index = builder.student_index(student_id).ok_or_else(|| {
+                        c.bad(
+                            line,
+                            "student_id",
+                            student_id,
+                            &format!("a student_id from {}", files.students.name),
+                        )
+                    })?;
+                    last_student = Some((student_id.to_string(), index));
+                    index
+                }
+            };
+            let rank = c.required(r, line, "rank")?;
+            let rank = whole(
+                c,
+                line,
+                "rank",
+                rank,
+                "a whole number from 1 (the first choice)",
+            )?;
+            if rank == 0 {
+                return Err(c.bad(
+                    line,
+                    "rank",
+                    "0",
+                    "a whole number from 1 (the first choice)",
+                ));
+            }
+            let program_id = c.required(r, line, "program_id")?;
+            let program = builder.program_index(program_id).ok_or_else(|| {
+                c.bad(
+                    line,
+                    "program_id",
+                    program_id,
+                    &format!("a program_id from {}", files.programs.name),
+                )
+            })?;
+            let priority = c.required(r, line, "priority")?;
+            let expected_priority =
+                || format!("a whole number from 0 to {MAX_PRIORITY} (lower goes first)");
+            let priority = match priority.parse::<u32>() {
+                Ok(p) if p <= MAX_PRIORITY => p,
+                _ => return Err(c.bad(line, "priority", priority, &expected_priority())),
+            };
+            let score = match c.get(r, line, "score")? {
+                Some(text) => Some(
+                    text.parse::<f64>()
+                        .ok()
+                        .filter(|s| s.is_finite())
+                        .ok_or_else(|| c.bad(line, "score", text, "a number"))?,
+                ),
+                None => None,
+            };
+            rows.push(Row {
+                student,
+                rank,
+                program,
+                priority,
+                score,
+                line,
+            });
+            Ok(())
+        },
+    )?;
+    Ok(rows)
 }
 
 fn parse_seats(text: &str) -> Option<Seats> {

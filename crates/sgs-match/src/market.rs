@@ -305,6 +305,12 @@ impl MarketBuilder {
         self.choice_priority.push(choice.priority);
     }
 
+    /// Reserves room for `additional` more students.
+    pub fn reserve_students(&mut self, additional: usize) {
+        self.students.reserve(additional);
+        self.student_index.reserve(additional);
+    }
+
     /// Reserves room for `additional` more choices.
     pub fn reserve_choices(&mut self, additional: usize) {
         self.choice_student.reserve(additional);

@@ -238,13 +238,24 @@ impl Outputs {
 /// Writes a run's outputs and record. The input digest is computed from the run's market,
 /// policy and changes; `seed_origin` says where the seed came from, when it was derived.
 pub fn outputs(run: &Run<'_>, seed_origin: Option<&SeedOrigin>) -> Outputs {
-    let (commitment, _) = commit(run.market, &run.policy, &run.changes);
-    let input_digest = commitment.input_digest;
-    let mut files = vec![
-        ("assignments.csv", write_assignments(run)),
-        ("cutoffs.csv", write_cutoffs(run)),
-        ("waitlists.csv", write_waitlists(run)),
-    ];
+    // The digest and the checks on a second thread while the files are written.
+    let ((input_digest, checks), mut files) = std::thread::scope(|scope| {
+        let digest_and_checks = scope.spawn(|| {
+            let (commitment, _) = commit(run.market, &run.policy, &run.changes);
+            (commitment.input_digest, check(run))
+        });
+        let files = vec![
+            ("assignments.csv", write_assignments(run)),
+            ("cutoffs.csv", write_cutoffs(run)),
+            ("waitlists.csv", write_waitlists(run)),
+        ];
+        (
+            digest_and_checks
+                .join()
+                .expect("the digest thread panicked"),
+            files,
+        )
+    });
     if let Some(lottery) = write_lottery(run) {
         files.push(("lottery.csv", lottery));
     }
@@ -273,7 +284,7 @@ pub fn outputs(run: &Run<'_>, seed_origin: Option<&SeedOrigin>) -> Outputs {
             improvement_cycles: o.cycles,
             improved: o.improved,
         },
-        checks: check(run),
+        checks,
         outputs: files
             .iter()
             .map(|(name, text)| (name.to_string(), sha256_hex(text.as_bytes())))

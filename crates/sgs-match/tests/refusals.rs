@@ -240,3 +240,38 @@ fn partial_lottery_numbers_are_refused_on_their_line() {
     );
     assert_eq!((e.file.as_str(), e.line), ("students.csv", Some(3)));
 }
+
+/// A large preferences file is read in two halves on two threads; a refusal in either half
+/// still names its line in the whole file, and the first refusal in file order wins.
+#[test]
+fn refusals_in_a_large_file_name_their_line_in_the_whole_file() {
+    let students: String = std::iter::once("student_id".to_string())
+        .chain((0..30_000).map(|s| format!("student-{s:06}")))
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n";
+    let rows = |bad: &[usize]| {
+        let mut text = String::from("student_id,rank,program_id,priority\n");
+        let mut line = 1;
+        for s in 0..30_000 {
+            for (rank, program) in ["A", "B"].iter().enumerate() {
+                line += 1;
+                let program = if bad.contains(&line) { "Z" } else { program };
+                text.push_str(&format!("student-{s:06},{},{program},1\n", rank + 1));
+            }
+        }
+        assert!(text.len() > 1 << 20, "the file is large enough to be split");
+        text
+    };
+    read(PROGRAMS, &students, &rows(&[]), None).unwrap();
+    for bad in [vec![59_000], vec![3, 59_000], vec![45_001]] {
+        let e = refused(PROGRAMS, &students, &rows(&bad), None);
+        assert_eq!(e.line, Some(bad[0] as u64), "{e}");
+        assert_eq!(e.value.as_deref(), Some("Z"));
+    }
+    // A row with a missing field in the second half: the CSV reader's own refusal.
+    let mut text = rows(&[]);
+    text.push_str("student-000001,3\n");
+    let e = refused(PROGRAMS, &students, &text, None);
+    assert_eq!(e.line, Some(60_002), "{e}");
+}

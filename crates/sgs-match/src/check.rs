@@ -1,7 +1,7 @@
 //! Invariant checks re-run on a result: every offer on the student's list and open to her, no
 //! seat block over capacity, no wasted seat, no justified envy (by full keys, and by priority
 //! alone), and sibling priorities backed by a sibling's offer. The run record carries them,
-//! `sgs match verify` prints them, and the tests assert them.
+//! [`crate::verify::verify`] re-runs them, and the tests assert them.
 //!
 //! Which checks must pass depends on the policy ([`Guarantees::of`]): deferred acceptance
 //! guarantees all of them; immediate acceptance ("Boston") guarantees capacities, offers on

@@ -19,14 +19,20 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-/// FNV-1a, for the builder's id indexes: ids are short and come from the district's own files,
-/// so a fast, simple hash is enough (the order of a hash map never reaches a result).
+/// FNV-1a with a final mixing step, for the builder's id indexes: ids are short and come from
+/// the district's own files, so a fast, simple hash is enough (the order of a hash map never
+/// reaches a result). The mixing spreads the bits, since the map reads the top bits too.
 #[derive(Default, Clone, Copy)]
 struct Fnv(u64);
 
 impl Hasher for Fnv {
     fn finish(&self) -> u64 {
-        self.0
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
     }
 
     fn write(&mut self, bytes: &[u8]) {

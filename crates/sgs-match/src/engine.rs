@@ -339,7 +339,11 @@ impl<'m> Prepared<'m> {
             considered,
             appended,
             withdrawn,
-            late: market.students.iter().map(|s| s.late).collect(),
+            late: if market.has_late_applications() {
+                market.students.iter().map(|s| s.late).collect()
+            } else {
+                vec![false; n]
+            },
             boosts: Vec::new(),
             linked_priority: policy.siblings.linked_priority.unwrap_or(0),
         }

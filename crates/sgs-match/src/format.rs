@@ -1211,7 +1211,7 @@ pub fn canonical_inputs(
         );
     }
 
-    let given = market.students.iter().any(|s| s.lottery_number.is_some());
+    let given = market.has_given_lottery_numbers();
     let mut students = String::from(if given {
         "student_id,family_key,lottery_number,grade,guaranteed_program_id,late\n"
     } else {

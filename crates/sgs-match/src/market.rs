@@ -524,6 +524,7 @@ impl MarketBuilder {
         eligible.dedup();
 
         let has_grades = programs.iter().any(|p| p.grade.is_some());
+        let any_late = students.iter().any(|s| s.late);
         let mut schools = Names::default();
         let program_school = programs
             .iter()
@@ -543,6 +544,8 @@ impl MarketBuilder {
             eligible,
             program_school,
             has_grades,
+            given_lottery: given > 0,
+            any_late,
         })
     }
 }
@@ -673,6 +676,10 @@ pub struct Market {
     program_school: Vec<Option<u32>>,
     /// Whether any program names a grade.
     has_grades: bool,
+    /// Whether students.csv gave lottery numbers (then every student has one).
+    given_lottery: bool,
+    /// Whether any application is late.
+    any_late: bool,
 }
 
 impl Market {
@@ -734,6 +741,16 @@ impl Market {
             .get(at as usize)
             .copied()
             .filter(|s| !s.is_nan())
+    }
+
+    /// Whether the district gave every student's lottery number.
+    pub fn has_given_lottery_numbers(&self) -> bool {
+        self.given_lottery
+    }
+
+    /// Whether any application is late.
+    pub fn has_late_applications(&self) -> bool {
+        self.any_late
     }
 
     /// Whether any choice carries a score.

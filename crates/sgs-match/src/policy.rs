@@ -124,7 +124,7 @@ impl Policy {
     /// Refuses combinations whose meaning would be unclear.
     pub fn check(&self, market: &Market) -> Result<(), PolicyError> {
         let refuse = |why: &str| Err(PolicyError::Unsupported(why.to_string()));
-        let given = market.students.iter().any(|s| s.lottery_number.is_some());
+        let given = market.has_given_lottery_numbers();
         if given && self.tie_breaking == TieBreaking::Multiple {
             return refuse(
                 "students.csv gives lottery numbers, which serve single tie-breaking only; \

@@ -14,6 +14,11 @@
 //!                                      # in the choice format, with the engine's outputs
 //! ```
 //!
+//! For profiling one part under `perf`: `--profile-match` (50 city matches),
+//! `--profile-pipeline` (7 whole commands; with `--read-only` just the reading, with
+//! `--outputs-only` each output writer; `SGS_BENCH_STAGES=1` prints the stages), and
+//! `--state-child` (the state market alone; `SGS_BENCH_STATE_STUDENTS` makes it smaller).
+//!
 //! **The generated markets.** Everything is deterministic (SplitMix64 from fixed seeds).
 //! Programs of the city market take their seats and popularity from New York's 2019 high
 //! school directory (`../shared/data/nyc/nyc_hs_programs_seats_applicants_2018_2019_2021.csv`):

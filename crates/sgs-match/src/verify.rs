@@ -238,27 +238,27 @@ impl Outputs {
 /// Writes a run's outputs and record. The input digest is computed from the run's market,
 /// policy and changes; `seed_origin` says where the seed came from, when it was derived.
 pub fn outputs(run: &Run<'_>, seed_origin: Option<&SeedOrigin>) -> Outputs {
-    // The digest and the checks on a second thread while the files are written.
-    let ((input_digest, checks), mut files) = std::thread::scope(|scope| {
-        let digest_and_checks = scope.spawn(|| {
+    // Two halves of about equal work on two threads: the digest, the checks and the lottery
+    // file on one; assignments, cutoffs and waitlists on the other. Each file is hashed where
+    // it is written.
+    let hashed = |name: &'static str, text: String| {
+        let hash = sha256_hex(text.as_bytes());
+        (name, text, hash)
+    };
+    let ((input_digest, checks, lottery), mut files) = std::thread::scope(|scope| {
+        let side = scope.spawn(|| {
             let (commitment, _) = commit(run.market, &run.policy, &run.changes);
-            (commitment.input_digest, check(run))
+            let lottery = write_lottery(run).map(|text| hashed("lottery.csv", text));
+            (commitment.input_digest, check(run), lottery)
         });
         let files = vec![
-            ("assignments.csv", write_assignments(run)),
-            ("cutoffs.csv", write_cutoffs(run)),
-            ("waitlists.csv", write_waitlists(run)),
+            hashed("assignments.csv", write_assignments(run)),
+            hashed("cutoffs.csv", write_cutoffs(run)),
+            hashed("waitlists.csv", write_waitlists(run)),
         ];
-        (
-            digest_and_checks
-                .join()
-                .expect("the digest thread panicked"),
-            files,
-        )
+        (side.join().expect("the digest thread panicked"), files)
     });
-    if let Some(lottery) = write_lottery(run) {
-        files.push(("lottery.csv", lottery));
-    }
+    files.extend(lottery);
     let summary = summarize(run, &crate::attributes::Attributes::none());
     let o = &run.outcome;
     let record = RunRecord {
@@ -287,9 +287,13 @@ pub fn outputs(run: &Run<'_>, seed_origin: Option<&SeedOrigin>) -> Outputs {
         checks,
         outputs: files
             .iter()
-            .map(|(name, text)| (name.to_string(), sha256_hex(text.as_bytes())))
+            .map(|(name, _, hash)| (name.to_string(), hash.clone()))
             .collect(),
     };
+    let files = files
+        .into_iter()
+        .map(|(name, text, _)| (name, text))
+        .collect();
     Outputs { files, record }
 }
 

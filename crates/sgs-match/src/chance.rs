@@ -15,8 +15,8 @@ use serde::Serialize;
 use crate::engine::{Key, RunChanges};
 use crate::lottery::{fraction, Seed};
 use crate::market::{Market, ProgramIdx};
-use crate::policy::{Policy, PolicyError};
-use crate::run::{run_with, Run};
+use crate::policy::{Mechanism, Policy, PolicyError};
+use crate::run::{run_threads, Run};
 use crate::stats::summarize;
 
 /// A mean with its 5th and 95th percentiles across redraws.
@@ -100,8 +100,11 @@ struct Draw {
 }
 
 /// The chance an on-time applicant of `group` in no reserve category clears a program's
-/// cutoffs in one run.
+/// cutoffs in one run, ranking it first. Under deferred acceptance that is the end-of-run
+/// cutoff; under immediate acceptance a first choice is decided in round 1, so it is the
+/// cutoff of round 1 (the seats left after round 1 are open to her too).
 fn clears(run: &Run<'_>, program: ProgramIdx, group: u32) -> f64 {
+    let immediate = run.policy.mechanism == Mechanism::ImmediateAcceptance;
     let market = run.market;
     let mut best: f64 = 0.0;
     for b in market.program_buckets(program) {
@@ -112,13 +115,25 @@ fn clears(run: &Run<'_>, program: ProgramIdx, group: u32) -> f64 {
         if bucket.capacity == 0 {
             continue;
         }
-        let result = run.outcome.blocks[b as usize];
-        let chance = if result.filled < bucket.capacity {
-            1.0
+        let chance = if immediate {
+            match run.outcome.rounds[b as usize].iter().find(|c| c.round == 0) {
+                // Nobody applied in round 1: every seat was still free.
+                None => 1.0,
+                Some(first) if first.seats_after > 0 => 1.0,
+                Some(first) => match first.last {
+                    None => 0.0,
+                    Some(last) => beyond(last, group, bucket.category.is_some()),
+                },
+            }
         } else {
-            match result.last {
-                None => 0.0,
-                Some(last) => beyond(last, group, bucket.category.is_some()),
+            let result = run.outcome.blocks[b as usize];
+            if result.filled < bucket.capacity {
+                1.0
+            } else {
+                match result.last {
+                    None => 0.0,
+                    Some(last) => beyond(last, group, bucket.category.is_some()),
+                }
             }
         };
         best = best.max(chance);
@@ -173,9 +188,9 @@ pub fn chance_of_offer(
         .collect();
 
     let one = |i: u32| -> Result<Draw, PolicyError> {
-        let run = run_with(market, policy, seed.redraw(i), &RunChanges::default())?;
+        let run = run_threads(market, policy, seed.redraw(i), &RunChanges::default(), 1)?;
         let chances = slots.iter().map(|&(p, g)| clears(&run, p, g)).collect();
-        let summary = summarize(&run);
+        let summary = summarize(&run, &crate::attributes::Attributes::none());
         let share = |n: u32| summary.overall.share(n).unwrap_or(0.0);
         Ok(Draw {
             chances,

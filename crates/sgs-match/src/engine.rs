@@ -22,7 +22,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
-use crate::lottery::{lottery_number, program_lottery_number, Seed};
+use crate::lottery::{program_lottery_number, LotteryHasher, Seed};
 use crate::market::{Market, ProgramIdx, StudentIdx};
 use crate::policy::{Mechanism, Policy, PolicyError, TieBreaking};
 
@@ -107,6 +107,54 @@ impl Key {
     }
 }
 
+/// A [`Key`] without a score packed into 128 bits that order the same way: the head in the top
+/// 32 bits (guarantee, eligibility, priority, lateness), then the lottery number, then the
+/// student. Deferred acceptance uses it when no choice carries a score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Packed(u128);
+
+/// What a seat block's heap holds.
+trait HeapKey: Ord + Copy {
+    fn from_key(key: Key) -> Self;
+    fn key(self) -> Key;
+    fn student(self) -> StudentIdx;
+}
+
+impl HeapKey for Key {
+    fn from_key(key: Key) -> Self {
+        key
+    }
+    fn key(self) -> Key {
+        self
+    }
+    fn student(self) -> StudentIdx {
+        self.student
+    }
+}
+
+const HEAD_BITS: u64 = (1 << 30) - 1;
+
+impl HeapKey for Packed {
+    fn from_key(key: Key) -> Self {
+        debug_assert_eq!(key.score, u64::MAX);
+        let head =
+            ((key.head >> 62) & 1) << 31 | ((key.head >> 61) & 1) << 30 | (key.head & HEAD_BITS);
+        Packed((head as u128) << 96 | (key.lottery as u128) << 32 | key.student as u128)
+    }
+    fn key(self) -> Key {
+        let head = (self.0 >> 96) as u64;
+        Key {
+            head: ((head >> 31) & 1) << 62 | ((head >> 30) & 1) << 61 | (head & HEAD_BITS),
+            score: u64::MAX,
+            lottery: (self.0 >> 32) as u64,
+            student: self.0 as u32,
+        }
+    }
+    fn student(self) -> StudentIdx {
+        self.0 as u32
+    }
+}
+
 /// Maps a score to a key part where a higher score is smaller; no score is largest.
 fn score_key(score: Option<f64>) -> u64 {
     match score {
@@ -142,38 +190,54 @@ pub(crate) struct Lotteries {
     per_choice: Vec<u64>,
 }
 
+/// Markets with at least this many students compute single-tie-breaking numbers on several
+/// threads (the numbers do not depend on how the work is split).
+const PARALLEL_LOTTERY_FROM: usize = 20_000;
+
 impl Lotteries {
-    pub(crate) fn new(market: &Market, policy: &Policy, seed: &Seed) -> Self {
+    pub(crate) fn new(market: &Market, policy: &Policy, seed: &Seed, threads: usize) -> Self {
         let family = policy.siblings.family_lottery;
-        let id_of = |s: &crate::market::Student| -> String {
-            match (&s.family_id, family) {
-                (Some(f), true) => f.clone(),
-                _ => s.id.clone(),
+        // Under the family lottery a sibling draws with the family key: the lowest id among
+        // the siblings, so the family's number is that sibling's own number.
+        fn id_of(s: &crate::market::Student, family: bool) -> &str {
+            match (&s.family, family) {
+                (Some(f), true) => f.as_str(),
+                _ => s.id.as_str(),
             }
-        };
+        }
         let mut single = Vec::new();
         let mut per_choice = Vec::new();
+        let hasher = LotteryHasher::new(seed);
         match policy.tie_breaking {
             TieBreaking::Single => {
-                single = market
-                    .students
-                    .iter()
-                    .map(|s| match s.lottery_number {
-                        Some(n) => n,
-                        None => lottery_number(seed, &id_of(s)),
-                    })
-                    .collect();
+                let number = |s: &crate::market::Student| match s.lottery_number {
+                    Some(n) => n,
+                    None => hasher.student(id_of(s, family)),
+                };
+                let students = &market.students;
+                if threads > 1 && students.len() >= PARALLEL_LOTTERY_FROM {
+                    single = vec![0; students.len()];
+                    let chunk = students.len().div_ceil(threads);
+                    std::thread::scope(|scope| {
+                        for (out, part) in single.chunks_mut(chunk).zip(students.chunks(chunk)) {
+                            let number = &number;
+                            scope.spawn(move || {
+                                for (o, s) in out.iter_mut().zip(part) {
+                                    *o = number(s);
+                                }
+                            });
+                        }
+                    });
+                } else {
+                    single = students.iter().map(number).collect();
+                }
             }
             TieBreaking::Multiple => {
                 per_choice = Vec::with_capacity(market.choice_count());
                 for (i, s) in market.students.iter().enumerate() {
-                    let id = id_of(s);
+                    let id = id_of(s, family);
                     for &p in market.list(i as StudentIdx) {
-                        per_choice.push(program_lottery_number(
-                            seed,
-                            &market.programs[p as usize].id,
-                            &id,
-                        ));
+                        per_choice.push(hasher.at_program(&market.programs[p as usize].id, id));
                     }
                 }
             }
@@ -226,6 +290,7 @@ pub(crate) struct Prepared<'m> {
     /// Whether the guaranteed program is appended after the list.
     appended: Vec<bool>,
     withdrawn: Vec<bool>,
+    late: Vec<bool>,
     /// Sibling priority given at (student, program), sorted.
     boosts: Vec<(StudentIdx, ProgramIdx)>,
     linked_priority: u32,
@@ -237,6 +302,7 @@ impl<'m> Prepared<'m> {
         policy: &Policy,
         seed: &Seed,
         changes: &RunChanges,
+        threads: usize,
     ) -> Self {
         let n = market.student_count();
         let mut guarantee: Vec<Option<ProgramIdx>> = market
@@ -268,14 +334,31 @@ impl<'m> Prepared<'m> {
         }
         Prepared {
             market,
-            lotteries: Lotteries::new(market, policy, seed),
+            lotteries: Lotteries::new(market, policy, seed, threads),
             guarantee,
             considered,
             appended,
             withdrawn,
+            late: if market.has_late_applications() {
+                market.students.iter().map(|s| s.late).collect()
+            } else {
+                vec![false; n]
+            },
             boosts: Vec::new(),
             linked_priority: policy.siblings.linked_priority.unwrap_or(0),
         }
+    }
+
+    /// Whether the plain deferred-acceptance path applies: a plain market (see
+    /// [`Market::is_plain`]), single tie-breaking, no score, guarantee, withdrawal or sibling
+    /// priority.
+    pub(crate) fn is_plain(&self) -> bool {
+        self.market.is_plain()
+            && !self.market.has_scores()
+            && self.lotteries.tie_breaking == TieBreaking::Single
+            && self.guarantee.iter().all(Option::is_none)
+            && !self.withdrawn.iter().any(|&w| w)
+            && self.boosts.is_empty()
     }
 
     /// Entries a student may apply to: considered choices, then the appended guarantee.
@@ -345,7 +428,7 @@ impl<'m> Prepared<'m> {
             guaranteed,
             ineligible,
             self.priority(s, r),
-            market.students[s as usize].late,
+            self.late[s as usize],
             score,
             self.lotteries.number(market, s, p, offset),
             s,
@@ -446,7 +529,8 @@ pub struct Outcome {
     pub rounds: Vec<Vec<RoundCutoff>>,
 }
 
-/// Most passes the linked-sibling heuristic makes before it stops.
+/// Most passes the linked-sibling heuristic makes looking for a fixed point (phase 1 in
+/// `docs/choice-format.md`); phase 2 adds at most one pass per sibling priority withdrawn.
 pub const MAX_SIBLING_PASSES: u32 = 32;
 
 /// Runs the policy's mechanism on a prepared market.
@@ -465,18 +549,42 @@ pub(crate) fn run_prepared(
         let families = families(prep.market);
         let mut passes = 1;
         let mut converged = false;
+        // Phase 1: sibling priority exactly where a sibling holds an offer, recomputed from
+        // scratch after every pass, until a pass gives the priorities it started from.
+        let mut tried: Vec<Vec<(StudentIdx, ProgramIdx)>> = vec![prep.boosts.clone()];
         while passes < MAX_SIBLING_PASSES {
-            let mut boosts = prep.boosts.clone();
-            boosts.extend(sibling_boosts(prep, &families, &outcome));
-            boosts.sort_unstable();
-            boosts.dedup();
+            let boosts = sibling_boosts(prep, &families, &outcome);
             if boosts == prep.boosts {
                 converged = true;
                 break;
             }
+            if tried.contains(&boosts) {
+                break; // a cycle: no fixed point along this path
+            }
+            tried.push(boosts.clone());
             prep.boosts = boosts;
             outcome = once(prep);
             passes += 1;
+        }
+        drop(tried);
+        // Phase 2, without a fixed point: withdraw every sibling priority no sibling's offer
+        // backs, and run again, until none is withdrawn (priorities only shrink, so this ends).
+        if !converged {
+            loop {
+                let backed = sibling_boosts(prep, &families, &outcome);
+                let kept: Vec<(StudentIdx, ProgramIdx)> = prep
+                    .boosts
+                    .iter()
+                    .copied()
+                    .filter(|b| backed.binary_search(b).is_ok())
+                    .collect();
+                if kept.len() == prep.boosts.len() {
+                    break;
+                }
+                prep.boosts = kept;
+                outcome = once(prep);
+                passes += 1;
+            }
         }
         outcome.passes = passes;
         outcome.converged = converged;
@@ -488,10 +596,10 @@ pub(crate) fn run_prepared(
 }
 
 /// Students grouped by family id, families of two or more only.
-fn families(market: &Market) -> Vec<Vec<StudentIdx>> {
+pub(crate) fn families(market: &Market) -> Vec<Vec<StudentIdx>> {
     let mut by_family: BTreeMap<&str, Vec<StudentIdx>> = BTreeMap::new();
     for (i, s) in market.students.iter().enumerate() {
-        if let Some(f) = &s.family_id {
+        if let Some(f) = &s.family {
             by_family.entry(f).or_default().push(i as StudentIdx);
         }
     }
@@ -500,8 +608,8 @@ fn families(market: &Market) -> Vec<Vec<StudentIdx>> {
 
 /// Sibling priority earned from the current offers: each linked student gets it at the
 /// programs on her list that belong to a school (or are the program) where a sibling holds
-/// an offer.
-fn sibling_boosts(
+/// an offer. Sorted, without repeats.
+pub(crate) fn sibling_boosts(
     prep: &Prepared<'_>,
     families: &[Vec<StudentIdx>],
     outcome: &Outcome,
@@ -532,15 +640,167 @@ fn sibling_boosts(
             }
         }
     }
+    out.sort_unstable();
+    out.dedup();
     out
 }
 
 /// Student-proposing deferred acceptance over seat blocks.
 fn deferred_acceptance(prep: &Prepared<'_>) -> Outcome {
+    if prep.is_plain() {
+        plain_deferred_acceptance(prep)
+    } else if prep.market.has_scores() {
+        deferred_acceptance_with::<Key>(prep)
+    } else {
+        deferred_acceptance_with::<Packed>(prep)
+    }
+}
+
+/// Deferred acceptance for the common plain case (see [`Prepared::is_plain`]): one block of
+/// open seats per program (so block and program indexes agree), single tie-breaking, no
+/// score, grade, guarantee, withdrawal or sibling priority. It walks the compressed lists and
+/// builds packed keys directly, and gives exactly what the general path gives (the property
+/// tests and `plain_and_general_paths_agree` compare them).
+fn plain_deferred_acceptance(prep: &Prepared<'_>) -> Outcome {
+    let market = prep.market;
+    let n = market.student_count();
+    let (list_start, program_of, priority_of) = market.lists();
+    let lottery = &prep.lotteries.single;
+    // Every program's max-heap of held keys in one array: program p's heap lives in
+    // `slots[start[p]..start[p] + capacity[p]]` with `len[p]` keys held.
+    let capacity: Vec<u32> = market.buckets.iter().map(|b| b.capacity).collect();
+    let mut start: Vec<usize> = Vec::with_capacity(capacity.len() + 1);
+    let mut total = 0usize;
+    for &c in &capacity {
+        start.push(total);
+        total += c as usize;
+    }
+    start.push(total);
+    let mut slots: Vec<u128> = vec![0; total];
+    let mut len: Vec<u32> = vec![0; capacity.len()];
+
+    // Head bits as in `Packed`: not guaranteed (bit 31 of the head), priority, lateness.
+    const NOT_GUARANTEED_BIT: u128 = 1 << 127;
+    let mut next: Vec<u32> = list_start[..n].to_vec();
+    let mut proposals = 0u64;
+    for first in 0..n as StudentIdx {
+        // A student proposes down her list; whoever she displaces proposes next.
+        let mut s = first;
+        loop {
+            let end = list_start[s as usize + 1];
+            let base = NOT_GUARANTEED_BIT
+                | (prep.late[s as usize] as u128) << 96
+                | (lottery[s as usize] as u128) << 32
+                | s as u128;
+            let mut at = next[s as usize];
+            let mut displaced = None;
+            while at < end {
+                let p = program_of[at as usize] as usize;
+                let priority = priority_of[at as usize];
+                at += 1;
+                proposals += 1;
+                let seats = capacity[p];
+                if seats == 0 {
+                    continue;
+                }
+                let key = base | (priority as u128) << 97;
+                let heap = &mut slots[start[p]..start[p + 1]];
+                let held = len[p];
+                if held < seats {
+                    heap_push(heap, held as usize, key);
+                    len[p] = held + 1;
+                    break;
+                }
+                if key < heap[0] {
+                    displaced = Some(heap_replace_top(heap, key) as u32);
+                    break;
+                }
+            }
+            next[s as usize] = at;
+            match displaced {
+                Some(worst) => s = worst,
+                None => break,
+            }
+        }
+    }
+    let heap_of = |p: usize| &slots[start[p]..start[p] + len[p] as usize];
+    let blocks = (0..capacity.len())
+        .map(|p| BlockResult {
+            filled: len[p],
+            last: heap_of(p).first().map(|&k| Packed(k).key()),
+        })
+        .collect();
+    // A student holds the seat of the last program she proposed to, if she is in its heap.
+    let mut offers: Vec<Option<Offer>> = vec![None; n];
+    for p in 0..capacity.len() {
+        for &k in heap_of(p) {
+            let s = k as u32 as usize;
+            let rank = next[s] - 1 - list_start[s];
+            offers[s] = Some(Offer {
+                program: p as ProgramIdx,
+                rank: Some(rank),
+                bucket: Some(p as u32),
+                key: Packed(k).key(),
+            });
+        }
+    }
+    Outcome {
+        offers,
+        blocks,
+        proposals,
+        forced: 0,
+        passes: 1,
+        converged: true,
+        cycles: 0,
+        improved: 0,
+        rounds: Vec::new(),
+    }
+}
+
+/// Adds `key` to the max-heap `heap[..len]` (which has room at `len`).
+fn heap_push(heap: &mut [u128], len: usize, key: u128) {
+    let mut i = len;
+    heap[i] = key;
+    while i > 0 {
+        let parent = (i - 1) / 2;
+        if heap[parent] >= heap[i] {
+            break;
+        }
+        heap.swap(parent, i);
+        i = parent;
+    }
+}
+
+/// Replaces the largest key of the full max-heap `heap` with `key` and returns it.
+fn heap_replace_top(heap: &mut [u128], key: u128) -> u128 {
+    let top = std::mem::replace(&mut heap[0], key);
+    let len = heap.len();
+    let mut i = 0;
+    loop {
+        let left = 2 * i + 1;
+        if left >= len {
+            break;
+        }
+        let right = left + 1;
+        let larger = if right < len && heap[right] > heap[left] {
+            right
+        } else {
+            left
+        };
+        if heap[larger] <= heap[i] {
+            break;
+        }
+        heap.swap(larger, i);
+        i = larger;
+    }
+    top
+}
+
+fn deferred_acceptance_with<K: HeapKey>(prep: &Prepared<'_>) -> Outcome {
     let market = prep.market;
     let n = market.student_count();
     let blocks = &market.buckets;
-    let mut heaps: Vec<BinaryHeap<Key>> = blocks
+    let mut heaps: Vec<BinaryHeap<K>> = blocks
         .iter()
         .map(|b| BinaryHeap::with_capacity(b.capacity.min(1 << 16) as usize))
         .collect();
@@ -576,20 +836,20 @@ fn deferred_acceptance(prep: &Prepared<'_>) -> Outcome {
             if capacity == 0 {
                 continue;
             }
-            let key = prep.key(s, r, b);
+            let key = K::from_key(prep.key(s, r, b));
             let heap = &mut heaps[b as usize];
             if heap.len() < capacity {
                 heap.push(key);
                 held[s as usize] = Some((r, b));
                 break;
             }
-            let worst = *heap.peek().expect("a full block holds someone");
-            if key < worst {
-                heap.pop();
-                heap.push(key);
+            let mut top = heap.peek_mut().expect("a full block holds someone");
+            if key < *top {
+                let worst = std::mem::replace(&mut *top, key).student();
+                drop(top);
                 held[s as usize] = Some((r, b));
-                held[worst.student as usize] = None;
-                free.push(worst.student);
+                held[worst as usize] = None;
+                free.push(worst);
                 break;
             }
         }
@@ -599,7 +859,7 @@ fn deferred_acceptance(prep: &Prepared<'_>) -> Outcome {
         .iter()
         .map(|h| BlockResult {
             filled: h.len() as u32,
-            last: h.peek().copied(),
+            last: h.peek().map(|k| k.key()),
         })
         .collect();
     let mut offers = vec![None; n];
@@ -761,6 +1021,68 @@ fn immediate_acceptance(prep: &Prepared<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_and_general_paths_agree() {
+        use crate::market::{Choice, MarketBuilder, OpenSeats, Program, Student};
+        let mut state = 1u64;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            state >> 33
+        };
+        for case in 0..200 {
+            let mut b = MarketBuilder::new();
+            let programs = 1 + next() % 5;
+            for p in 0..programs {
+                b.program(Program {
+                    id: format!("P{p}"),
+                    capacity: (next() % 4) as u32,
+                    school_id: None,
+                    grade: None,
+                    name: None,
+                })
+                .unwrap();
+            }
+            let students = 1 + next() % 12;
+            for s in 0..students {
+                let i = b
+                    .student(Student {
+                        id: format!("s{s}"),
+                        late: next() % 5 == 0,
+                        ..Student::default()
+                    })
+                    .unwrap();
+                let mut list: Vec<u32> = (0..programs as u32).collect();
+                for k in (1..list.len()).rev() {
+                    list.swap(k, (next() % (k as u64 + 1)) as usize);
+                }
+                list.truncate((next() % (programs + 1)) as usize);
+                for p in list {
+                    let priority = (next() % 3) as u32;
+                    b.choice(
+                        i,
+                        Choice {
+                            program: p,
+                            priority,
+                            score: None,
+                        },
+                    );
+                }
+            }
+            let market = b.finish(OpenSeats::First).unwrap();
+            let seed = Seed::from_bytes([case as u8; 32]);
+            let policy = Policy::default();
+            let prep = Prepared::new(&market, &policy, &seed, &RunChanges::default(), 1);
+            assert!(prep.is_plain());
+            let plain = plain_deferred_acceptance(&prep);
+            let general = deferred_acceptance_with::<Key>(&prep);
+            assert_eq!(plain.offers, general.offers, "case {case}");
+            assert_eq!(plain.blocks, general.blocks, "case {case}");
+            assert_eq!(plain.proposals, general.proposals, "case {case}");
+        }
+    }
 
     #[test]
     fn keys_order_guarantee_eligibility_priority_lateness_score_lottery_and_id() {

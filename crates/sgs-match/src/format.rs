@@ -3,14 +3,25 @@
 //! into a [`Market`] and a [`Policy`], and writing a run's outputs (`assignments.csv`,
 //! `cutoffs.csv`, `waitlists.csv`, `lottery.csv`) and the canonical inputs the digest covers.
 //!
-//! The crate does no IO: callers pass each file's name and bytes, and get bytes back. A bad
-//! row is refused with its file, line, field, value and what was expected; nothing is read
-//! from a set of files with any bad row.
+//! The crate does no file IO: callers pass each file's name and bytes ([`InputFiles`], or a
+//! loader function to [`read_from`]), and get bytes back. A bad row is refused with its file,
+//! line, field, value and what was expected; nothing is read from a set of files with any bad
+//! row.
+//!
+//! **De-identification.** `students.csv` may carry the statistics-only columns
+//! `planning_area` and `student_groups` and a district's own `family_id`. The reader puts the
+//! first two into [`Attributes`], apart from the market, and replaces family ids by opaque
+//! family keys (see [`crate::market::Student::family`]). [`canonical_inputs`], the files the
+//! input digest covers and that are published for verification, therefore contain neither.
 
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 
-use crate::market::{Choice, Market, MarketBuilder, Program, Reserve, Seats, Student, OPEN};
+use crate::attributes::{Attributes, StudentAttributes};
+use crate::engine::RunChanges;
+use crate::market::{
+    Choice, Market, MarketBuilder, Program, Reserve, Seats, Student, MAX_PRIORITY, OPEN,
+};
 use crate::policy::Policy;
 use crate::run::Run;
 
@@ -38,6 +49,88 @@ pub struct InputFiles<'a> {
     pub eligibility: Option<InputFile<'a>>,
     /// `policy.json`; the default policy without it.
     pub policy: Option<InputFile<'a>>,
+    /// `changes.csv`, for a later round: withdrawals and guarantees from earlier rounds.
+    pub changes: Option<InputFile<'a>>,
+}
+
+/// Everything read from the files of one match.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    /// The market (what the match needs, de-identified).
+    pub market: Market,
+    /// The policy.
+    pub policy: Policy,
+    /// Withdrawals and guarantees from earlier rounds (empty for a first round).
+    pub changes: RunChanges,
+    /// Statistics-only attributes, never published.
+    pub attributes: Attributes,
+}
+
+/// The file names [`read_from`] asks for, in order; the first three are required.
+pub const INPUT_FILE_NAMES: [&str; 7] = [
+    "programs.csv",
+    "students.csv",
+    "preferences.csv",
+    "reserves.csv",
+    "eligibility.csv",
+    "policy.json",
+    "changes.csv",
+];
+
+/// A problem loading the files of a match: a file could not be read, or it was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The loader failed for a file.
+    #[error("{file}: {source}")]
+    Io {
+        /// The file.
+        file: String,
+        /// The loader's error.
+        source: std::io::Error,
+    },
+    /// A required file is missing.
+    #[error("{0}: the file is required")]
+    Missing(String),
+    /// A file was refused.
+    #[error(transparent)]
+    Format(#[from] FormatError),
+}
+
+/// Reads a match's files through `load`, which is called with each name of
+/// [`INPUT_FILE_NAMES`] and returns its bytes, or `None` when the file does not exist (the
+/// command line passes a function that reads from a directory; the crate itself opens nothing).
+pub fn read_from(
+    mut load: impl FnMut(&str) -> std::io::Result<Option<Vec<u8>>>,
+) -> Result<Inputs, LoadError> {
+    let mut bytes: Vec<Option<Vec<u8>>> = Vec::with_capacity(INPUT_FILE_NAMES.len());
+    for name in INPUT_FILE_NAMES {
+        let got = load(name).map_err(|source| LoadError::Io {
+            file: name.to_string(),
+            source,
+        })?;
+        bytes.push(got);
+    }
+    for (name, got) in INPUT_FILE_NAMES.iter().zip(&bytes).take(3) {
+        if got.is_none() {
+            return Err(LoadError::Missing(name.to_string()));
+        }
+    }
+    let file = |i: usize| {
+        bytes[i].as_deref().map(|b| InputFile {
+            name: INPUT_FILE_NAMES[i],
+            bytes: b,
+        })
+    };
+    let files = InputFiles {
+        programs: file(0).expect("checked"),
+        students: file(1).expect("checked"),
+        preferences: file(2).expect("checked"),
+        reserves: file(3),
+        eligibility: file(4),
+        policy: file(5),
+        changes: file(6),
+    };
+    Ok(read_inputs(&files)?)
 }
 
 /// A refused input: where, which field, which value, and what was expected.
@@ -76,10 +169,11 @@ impl fmt::Display for FormatError {
     }
 }
 
-/// A CSV file's header, mapping the known columns to positions.
+/// A CSV file's header, mapping the known columns to positions (a short list: files have few
+/// columns, and a scan is cheaper than hashing the name for every cell).
 struct Columns<'a> {
     file: &'a str,
-    index: HashMap<&'static str, usize>,
+    index: Vec<(&'static str, usize)>,
 }
 
 impl<'a> Columns<'a> {
@@ -90,16 +184,17 @@ impl<'a> Columns<'a> {
         required: &[&'static str],
         optional: &[&'static str],
     ) -> Result<Self, FormatError> {
-        let mut index = HashMap::new();
+        let mut index: Vec<(&'static str, usize)> = Vec::new();
         for (i, name) in header.iter().enumerate() {
             let name = String::from_utf8_lossy(name);
             let name = name.trim().trim_start_matches('\u{feff}');
             let known = required.iter().chain(optional).find(|k| **k == name);
             match known {
                 Some(k) => {
-                    if index.insert(*k, i).is_some() {
+                    if index.iter().any(|(c, _)| c == k) {
                         return Err(error(file, Some(1), Some(k), None, "each column once"));
                     }
+                    index.push((k, i));
                 }
                 None => {
                     let all: Vec<&str> = required.iter().chain(optional).copied().collect();
@@ -114,7 +209,7 @@ impl<'a> Columns<'a> {
             }
         }
         for k in required {
-            if !index.contains_key(k) {
+            if !index.iter().any(|(c, _)| c == k) {
                 return Err(error(
                     file,
                     Some(1),
@@ -128,7 +223,16 @@ impl<'a> Columns<'a> {
     }
 
     fn has(&self, column: &str) -> bool {
-        self.index.contains_key(column)
+        self.index.iter().any(|(c, _)| *c == column)
+    }
+
+    fn position(&self, column: &str) -> Option<usize> {
+        // The same literal usually has one address: try that before comparing text.
+        self.index
+            .iter()
+            .find(|(c, _)| std::ptr::eq(*c, column))
+            .or_else(|| self.index.iter().find(|(c, _)| *c == column))
+            .map(|&(_, i)| i)
     }
 
     /// The trimmed text of a column, `None` when the column is absent or the cell empty.
@@ -138,7 +242,7 @@ impl<'a> Columns<'a> {
         line: u64,
         column: &'static str,
     ) -> Result<Option<&'r str>, FormatError> {
-        let Some(&i) = self.index.get(column) else {
+        let Some(i) = self.position(column) else {
             return Ok(None);
         };
         let Some(bytes) = record.get(i) else {
@@ -193,6 +297,18 @@ fn each_record(
     file: InputFile<'_>,
     required: &[&'static str],
     optional: &[&'static str],
+    row: impl FnMut(&Columns<'_>, &csv::ByteRecord, u64) -> Result<(), FormatError>,
+) -> Result<(), FormatError> {
+    each_record_from(file, 0, required, optional, row)
+}
+
+/// [`each_record`] for part of a file whose data lines come `line_offset` lines later in the
+/// whole file.
+fn each_record_from(
+    file: InputFile<'_>,
+    line_offset: u64,
+    required: &[&'static str],
+    optional: &[&'static str],
     mut row: impl FnMut(&Columns<'_>, &csv::ByteRecord, u64) -> Result<(), FormatError>,
 ) -> Result<(), FormatError> {
     let mut reader = csv::ReaderBuilder::new()
@@ -209,10 +325,14 @@ fn each_record(
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map(|p| p.line()).unwrap_or(0);
+                let line = record.position().map(|p| p.line()).unwrap_or(0) + line_offset;
                 row(&columns, &record, line)?;
             }
-            Err(e) => return Err(csv_error(file.name, e)),
+            Err(e) => {
+                let mut e = csv_error(file.name, e);
+                e.line = e.line.map(|l| if l > 1 { l + line_offset } else { l });
+                return Err(e);
+            }
         }
     }
     Ok(())
@@ -228,6 +348,14 @@ fn csv_error(file: &str, e: csv::Error) -> FormatError {
         _ => format!("well-formed CSV ({e})"),
     };
     error(file, line, None, None, &expected)
+}
+
+/// A whole number written with ASCII digits only (at most nine, so it fits), or `None`.
+fn digits(bytes: &[u8]) -> Option<u32> {
+    if bytes.is_empty() || bytes.len() > 9 || !bytes.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(bytes.iter().fold(0u32, |n, &d| n * 10 + (d - b'0') as u32))
 }
 
 fn whole(
@@ -272,8 +400,9 @@ pub fn read_policy(file: InputFile<'_>) -> Result<Policy, FormatError> {
     })
 }
 
-/// Reads every file of a match into a market and its policy.
-pub fn read_inputs(files: &InputFiles<'_>) -> Result<(Market, Policy), FormatError> {
+/// Reads every file of a match: the market, its policy, round changes and the
+/// statistics-only attributes.
+pub fn read_inputs(files: &InputFiles<'_>) -> Result<Inputs, FormatError> {
     let policy = match files.policy {
         Some(file) => read_policy(file)?,
         None => Policy::default(),
@@ -310,11 +439,14 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<(Market, Policy), FormatErr
     )?;
 
     // Students.
+    let mut attributes: Vec<(String, StudentAttributes)> = Vec::new();
+    builder.reserve_students(files.students.bytes.iter().filter(|&&b| b == b'\n').count());
     each_record(
         files.students,
         &["student_id"],
         &[
             "family_id",
+            "family_key",
             "lottery_number",
             "grade",
             "guaranteed_program_id",
@@ -323,6 +455,15 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<(Market, Policy), FormatErr
             "late",
         ],
         |c, r, line| {
+            if c.has("family_id") && c.has("family_key") {
+                return Err(error(
+                    c.file,
+                    Some(1),
+                    Some("family_key"),
+                    None,
+                    "either family_id or family_key, not both",
+                ));
+            }
             let id = c.required(r, line, "student_id")?;
             let lottery_number = match c.get(r, line, "lottery_number")? {
                 Some(text) => Some(text.parse::<u64>().map_err(|_| {
@@ -354,7 +495,7 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<(Market, Policy), FormatErr
                 })?),
                 None => None,
             };
-            let groups = c
+            let groups: Vec<String> = c
                 .get(r, line, "student_groups")?
                 .map(|g| {
                     g.split(';')
@@ -364,100 +505,38 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<(Market, Policy), FormatErr
                         .collect()
                 })
                 .unwrap_or_default();
+            let planning_area = c.get(r, line, "planning_area")?.map(str::to_string);
+            let family = match c.get(r, line, "family_id")? {
+                Some(f) => Some(f),
+                None => c.get(r, line, "family_key")?,
+            };
             let student = Student {
                 id: id.to_string(),
-                family_id: c.get(r, line, "family_id")?.map(str::to_string),
+                family: family.map(str::to_string),
                 lottery_number,
                 grade: c.get(r, line, "grade")?.map(str::to_string),
                 guaranteed_program: guaranteed,
-                planning_area: c.get(r, line, "planning_area")?.map(str::to_string),
-                groups,
                 late: flag(c, line, "late", c.get(r, line, "late")?)?,
             };
             builder
                 .student(student)
                 .map_err(|_| c.bad(line, "student_id", id, "a student_id not listed before"))?;
+            if planning_area.is_some() || !groups.is_empty() {
+                attributes.push((
+                    id.to_string(),
+                    StudentAttributes {
+                        planning_area,
+                        groups,
+                    },
+                ));
+            }
             Ok(())
         },
     )?;
 
-    // Preferences: collected, then put in rank order per student and checked.
-    struct Row {
-        student: u32,
-        rank: u32,
-        program: u32,
-        priority: u32,
-        score: Option<f64>,
-        line: u64,
-    }
-    let mut rows: Vec<Row> = Vec::new();
-    each_record(
-        files.preferences,
-        &["student_id", "rank", "program_id", "priority"],
-        &["score"],
-        |c, r, line| {
-            let student_id = c.required(r, line, "student_id")?;
-            let student = builder.student_index(student_id).ok_or_else(|| {
-                c.bad(
-                    line,
-                    "student_id",
-                    student_id,
-                    &format!("a student_id from {}", files.students.name),
-                )
-            })?;
-            let rank = c.required(r, line, "rank")?;
-            let rank = whole(
-                c,
-                line,
-                "rank",
-                rank,
-                "a whole number from 1 (the first choice)",
-            )?;
-            if rank == 0 {
-                return Err(c.bad(
-                    line,
-                    "rank",
-                    "0",
-                    "a whole number from 1 (the first choice)",
-                ));
-            }
-            let program_id = c.required(r, line, "program_id")?;
-            let program = builder.program_index(program_id).ok_or_else(|| {
-                c.bad(
-                    line,
-                    "program_id",
-                    program_id,
-                    &format!("a program_id from {}", files.programs.name),
-                )
-            })?;
-            let priority = c.required(r, line, "priority")?;
-            let priority = whole(
-                c,
-                line,
-                "priority",
-                priority,
-                "a whole number, 0 or more (lower goes first)",
-            )?;
-            let score = match c.get(r, line, "score")? {
-                Some(text) => Some(
-                    text.parse::<f64>()
-                        .ok()
-                        .filter(|s| s.is_finite())
-                        .ok_or_else(|| c.bad(line, "score", text, "a number"))?,
-                ),
-                None => None,
-            };
-            rows.push(Row {
-                student,
-                rank,
-                program,
-                priority,
-                score,
-                line,
-            });
-            Ok(())
-        },
-    )?;
+    // Preferences: collected (a large file in two halves on two threads), then put in rank
+    // order per student and checked.
+    let mut rows = preference_rows_parallel(files, &builder)?;
     if !rows
         .windows(2)
         .all(|w| (w[0].student, w[0].rank) <= (w[1].student, w[1].rank))
@@ -465,13 +544,14 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<(Market, Policy), FormatErr
         rows.sort_by_key(|r| (r.student, r.rank, r.line));
     }
     let file = files.preferences.name;
-    let mut seen: HashMap<u32, u32> = HashMap::new();
+    // Per program: the line where the current student ranked it, if she did.
+    let mut seen: Vec<(u32, u64)> = Vec::new();
+    builder.reserve_choices(rows.len());
     for group in rows.chunk_by(|a, b| a.student == b.student) {
-        seen.clear();
-        let student_id = builder.student_id(group[0].student).to_string();
         for (i, row) in group.iter().enumerate() {
             let expected_rank = i as u32 + 1;
             if row.rank < expected_rank {
+                let student_id = builder.student_id(row.student);
                 return Err(error(
                     file,
                     Some(row.line),
@@ -481,6 +561,7 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<(Market, Policy), FormatErr
                 ));
             }
             if row.rank > expected_rank {
+                let student_id = builder.student_id(row.student);
                 return Err(error(
                     file,
                     Some(row.line),
@@ -491,7 +572,13 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<(Market, Policy), FormatErr
                     ),
                 ));
             }
-            if let Some(first) = seen.insert(row.program, row.line as u32) {
+            let p = row.program as usize;
+            if seen.len() <= p {
+                seen.resize(p + 1, (u32::MAX, 0));
+            }
+            if seen[p].0 == row.student {
+                let first = seen[p].1;
+                let student_id = builder.student_id(row.student);
                 return Err(error(
                     file,
                     Some(row.line),
@@ -502,6 +589,7 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<(Market, Policy), FormatErr
                     ),
                 ));
             }
+            seen[p] = (row.student, row.line);
             builder.choice(
                 row.student,
                 Choice {
@@ -514,8 +602,11 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<(Market, Policy), FormatErr
     }
     drop(rows);
 
-    // Reserves.
+    // Reserves, checked per program as they are read so that a problem names its line.
     if let Some(file) = files.reserves {
+        // Per program: (category, line), (order, line) and seats reserved so far.
+        type Seen = (Vec<(String, u64)>, Vec<(u32, u64)>, u32);
+        let mut seen: HashMap<u32, Seen> = HashMap::new();
         each_record(
             file,
             &["program_id", "category", "order"],
@@ -569,6 +660,43 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<(Market, Policy), FormatErr
                 )?;
                 let eligible_only =
                     flag(c, line, "eligible_only", c.get(r, line, "eligible_only")?)?;
+                let capacity = builder.program_capacity(program).unwrap_or(0);
+                let (categories, orders, reserved) = seen.entry(program).or_default();
+                if let Some((_, first)) = categories.iter().find(|(name, _)| name == category) {
+                    return Err(c.bad(
+                        line,
+                        "category",
+                        category,
+                        &format!(
+                            "each category once per program: program {program_id} already has it on line {first}"
+                        ),
+                    ));
+                }
+                if let Some((_, first)) = orders.iter().find(|(o, _)| *o == order) {
+                    return Err(c.bad(
+                        line,
+                        "order",
+                        &order.to_string(),
+                        &format!(
+                            "a distinct order per program: program {program_id} already fills order {order} on line {first}"
+                        ),
+                    ));
+                }
+                categories.push((category.to_string(), line));
+                orders.push((order, line));
+                if category != OPEN {
+                    *reserved += seats.resolve(capacity);
+                    if *reserved > capacity {
+                        return Err(c.bad(
+                            line,
+                            "seats",
+                            c.get(r, line, "seats")?.unwrap_or_default(),
+                            &format!(
+                                "reserves within the capacity: program {program_id} has {capacity} seats and its categories now reserve {reserved}"
+                            ),
+                        ));
+                    }
+                }
                 builder.reserve(
                     program,
                     Reserve {
@@ -617,6 +745,8 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<(Market, Policy), FormatErr
         )?;
     }
 
+    // Every problem the builder could find was refused above with its line; this is a
+    // safety net.
     let market = builder.finish(policy.open_seats).map_err(|e| {
         let file = match e {
             crate::market::BuildError::Overreserved { .. }
@@ -628,6 +758,11 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<(Market, Policy), FormatErr
         };
         error(file, None, None, None, &e.to_string())
     })?;
+    let changes = match files.changes {
+        Some(file) => read_changes(file, &market)?,
+        None => RunChanges::default(),
+    };
+    let attributes = Attributes::from_ids(&market, attributes);
     policy.check(&market).map_err(|e| {
         error(
             files.policy.map(|f| f.name).unwrap_or("policy.json"),
@@ -637,7 +772,238 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<(Market, Policy), FormatErr
             &e.to_string(),
         )
     })?;
-    Ok((market, policy))
+    Ok(Inputs {
+        market,
+        policy,
+        changes,
+        attributes,
+    })
+}
+
+/// Reads `changes.csv` (`student_id,change,program_id`): `withdrawn` rows (program empty) and
+/// `guaranteed` rows (the program whose seat the student keeps from an earlier round).
+pub fn read_changes(file: InputFile<'_>, market: &Market) -> Result<RunChanges, FormatError> {
+    let mut changes = RunChanges::default();
+    each_record(
+        file,
+        &["student_id", "change"],
+        &["program_id"],
+        |c, r, line| {
+            let id = c.required(r, line, "student_id")?;
+            let s = market
+                .find_student(id)
+                .ok_or_else(|| c.bad(line, "student_id", id, "a student_id from students.csv"))?;
+            let change = c.required(r, line, "change")?;
+            let program = c.get(r, line, "program_id")?;
+            match (change, program) {
+                ("withdrawn", None) => {
+                    changes.withdrawn.insert(s);
+                }
+                ("withdrawn", Some(p)) => {
+                    return Err(c.bad(line, "program_id", p, "an empty cell for a withdrawal"))
+                }
+                ("guaranteed", Some(p)) => {
+                    let p = market.find_program(p).ok_or_else(|| {
+                        c.bad(line, "program_id", p, "a program_id from programs.csv")
+                    })?;
+                    if changes.guarantees.insert(s, p).is_some() {
+                        return Err(c.bad(line, "student_id", id, "one guarantee per student"));
+                    }
+                }
+                ("guaranteed", None) => {
+                    return Err(c.bad(line, "program_id", "", "the program of the kept seat"))
+                }
+                (other, _) => return Err(c.bad(line, "change", other, "withdrawn or guaranteed")),
+            }
+            Ok(())
+        },
+    )?;
+    Ok(changes)
+}
+
+/// One row of `preferences.csv`, resolved to builder indexes.
+struct Row {
+    student: u32,
+    rank: u32,
+    program: u32,
+    priority: u32,
+    score: Option<f64>,
+    line: u64,
+}
+
+/// Reads `preferences.csv`; a large file without quoted cells is split at a line in the middle
+/// and its halves read on two threads (the first refusal in file order is reported either way).
+fn preference_rows_parallel(
+    files: &InputFiles<'_>,
+    builder: &MarketBuilder,
+) -> Result<Vec<Row>, FormatError> {
+    let file = files.preferences;
+    let bytes = file.bytes;
+    let header_end = bytes.iter().position(|&b| b == b'\n');
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let split = match header_end {
+        Some(h) if threads > 1 && bytes.len() >= 1 << 20 && !bytes.contains(&b'"') => {
+            let middle = h + (bytes.len() - h) / 2;
+            bytes[middle..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map(|i| (h, middle + i + 1))
+                .filter(|&(_, at)| at < bytes.len())
+        }
+        _ => None,
+    };
+    let Some((header_end, at)) = split else {
+        return preference_rows(files, file, 0, builder);
+    };
+    // The second half, behind a copy of the header; its lines are counted from the file's.
+    let mut second = Vec::with_capacity(header_end + 1 + bytes.len() - at);
+    second.extend_from_slice(&bytes[..=header_end]);
+    second.extend_from_slice(&bytes[at..]);
+    let offset = bytes[header_end + 1..at]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u64;
+    let first_half = InputFile {
+        name: file.name,
+        bytes: &bytes[..at],
+    };
+    let second_half = InputFile {
+        name: file.name,
+        bytes: &second,
+    };
+    let (a, b) = std::thread::scope(|scope| {
+        let later = scope.spawn(|| preference_rows(files, second_half, offset, builder));
+        let first = preference_rows(files, first_half, 0, builder);
+        (first, later.join().expect("a reading thread panicked"))
+    });
+    let mut rows = a?;
+    rows.extend(b?);
+    Ok(rows)
+}
+
+/// Reads the rows of (part of) `preferences.csv`; `line_offset` is added to line numbers.
+fn preference_rows(
+    files: &InputFiles<'_>,
+    file: InputFile<'_>,
+    line_offset: u64,
+    builder: &MarketBuilder,
+) -> Result<Vec<Row>, FormatError> {
+    let lines = file.bytes.iter().filter(|&&b| b == b'\n').count();
+    let mut rows: Vec<Row> = Vec::with_capacity(lines);
+    let mut last_student: Option<(String, u32)> = None;
+    let mut columns: Option<[Option<usize>; 5]> = None;
+    each_record_from(
+        file,
+        line_offset,
+        &["student_id", "rank", "program_id", "priority"],
+        &["score"],
+        |c, r, line| {
+            // The common row, read without the general cell machinery: the same student as
+            // the row before, and plain digits. Anything else takes the general path below,
+            // which also gives every refusal its message.
+            let cols = *columns.get_or_insert_with(|| {
+                [
+                    c.position("student_id"),
+                    c.position("rank"),
+                    c.position("program_id"),
+                    c.position("priority"),
+                    c.position("score"),
+                ]
+            });
+            if let ([Some(si), Some(ri), Some(pi), Some(qi), None], Some((id, index))) =
+                (cols, &last_student)
+            {
+                let cell = |i: usize| r.get(i).map(<[u8]>::trim_ascii).unwrap_or_default();
+                if cell(si) == id.as_bytes() {
+                    if let (Some(rank), Some(priority), Ok(program_id)) = (
+                        digits(cell(ri)).filter(|&rank| rank > 0),
+                        digits(cell(qi)).filter(|&q| q <= MAX_PRIORITY),
+                        std::str::from_utf8(cell(pi)),
+                    ) {
+                        if let Some(program) = builder.program_index(program_id) {
+                            rows.push(Row {
+                                student: *index,
+                                rank,
+                                program,
+                                priority,
+                                score: None,
+                                line,
+                            });
+                            return Ok(());
+                        }
+                    }
+                }
+            }
+            let student_id = c.required(r, line, "student_id")?;
+            // Rows usually come grouped by student: look an id up once per group.
+            let student = match &last_student {
+                Some((id, index)) if id == student_id => *index,
+                _ => {
+                    let index = builder.student_index(student_id).ok_or_else(|| {
+                        c.bad(
+                            line,
+                            "student_id",
+                            student_id,
+                            &format!("a student_id from {}", files.students.name),
+                        )
+                    })?;
+                    last_student = Some((student_id.to_string(), index));
+                    index
+                }
+            };
+            let rank = c.required(r, line, "rank")?;
+            let rank = whole(
+                c,
+                line,
+                "rank",
+                rank,
+                "a whole number from 1 (the first choice)",
+            )?;
+            if rank == 0 {
+                return Err(c.bad(
+                    line,
+                    "rank",
+                    "0",
+                    "a whole number from 1 (the first choice)",
+                ));
+            }
+            let program_id = c.required(r, line, "program_id")?;
+            let program = builder.program_index(program_id).ok_or_else(|| {
+                c.bad(
+                    line,
+                    "program_id",
+                    program_id,
+                    &format!("a program_id from {}", files.programs.name),
+                )
+            })?;
+            let priority = c.required(r, line, "priority")?;
+            let expected_priority =
+                || format!("a whole number from 0 to {MAX_PRIORITY} (lower goes first)");
+            let priority = match priority.parse::<u32>() {
+                Ok(p) if p <= MAX_PRIORITY => p,
+                _ => return Err(c.bad(line, "priority", priority, &expected_priority())),
+            };
+            let score = match c.get(r, line, "score")? {
+                Some(text) => Some(
+                    text.parse::<f64>()
+                        .ok()
+                        .filter(|s| s.is_finite())
+                        .ok_or_else(|| c.bad(line, "score", text, "a number"))?,
+                ),
+                None => None,
+            };
+            rows.push(Row {
+                student,
+                rank,
+                program,
+                priority,
+                score,
+                line,
+            });
+            Ok(())
+        },
+    )?;
+    Ok(rows)
 }
 
 fn parse_seats(text: &str) -> Option<Seats> {
@@ -650,13 +1016,36 @@ fn parse_seats(text: &str) -> Option<Seats> {
 
 /// Quotes a CSV field when it needs it.
 fn field(out: &mut String, value: &str) {
-    if value.contains([',', '"', '\n', '\r']) {
+    if value
+        .bytes()
+        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    {
         out.push('"');
         out.push_str(&value.replace('"', "\"\""));
         out.push('"');
     } else {
         out.push_str(value);
     }
+}
+
+/// Appends a whole number in decimal (what `Display` writes), without the formatting machinery.
+fn push_num(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[i..]).expect("digits are ASCII"));
+}
+
+/// Every program id as written in a CSV cell, by program index.
+fn program_cells(market: &Market) -> Vec<String> {
+    market.programs.iter().map(|p| csv_text(&p.id)).collect()
 }
 
 fn row(out: &mut String, values: &[&str]) {
@@ -738,21 +1127,33 @@ pub fn write_cutoffs(run: &Run<'_>) -> String {
 /// `waitlists.csv`: per program, the students who ranked it above their offer, in order.
 pub fn write_waitlists(run: &Run<'_>) -> String {
     let market = run.market;
-    let mut out = String::new();
+    let lists = run.waitlists();
+    let rows: usize = lists.iter().map(Vec::len).sum();
+    let mut out = String::with_capacity(rows * 48 + 64);
     out.push_str("program_id,position,student_id,priority,lottery_number\n");
-    for (p, list) in run.waitlists().iter().enumerate() {
-        let program = &market.programs[p].id;
+    let programs = program_cells(market);
+    // Student ids as CSV cells in one contiguous buffer: the rows visit students in a random
+    // order, and small contiguous memory keeps that fast.
+    let mut ids = String::with_capacity(market.student_count() * 12);
+    let mut id_end = Vec::with_capacity(market.student_count() + 1);
+    id_end.push(0);
+    for student in &market.students {
+        field(&mut ids, &student.id);
+        id_end.push(ids.len());
+    }
+    for (p, list) in lists.iter().enumerate() {
         for (i, entry) in list.iter().enumerate() {
-            row(
-                &mut out,
-                &[
-                    program,
-                    &(i + 1).to_string(),
-                    &market.students[entry.student as usize].id,
-                    &entry.key.priority().to_string(),
-                    &entry.key.lottery.to_string(),
-                ],
-            );
+            out.push_str(&programs[p]);
+            out.push(',');
+            push_num(&mut out, i as u64 + 1);
+            out.push(',');
+            let s = entry.student as usize;
+            out.push_str(&ids[id_end[s]..id_end[s + 1]]);
+            out.push(',');
+            push_num(&mut out, entry.key.priority() as u64);
+            out.push(',');
+            push_num(&mut out, entry.key.lottery);
+            out.push('\n');
         }
     }
     out
@@ -767,7 +1168,10 @@ pub fn write_lottery(run: &Run<'_>) -> Option<String> {
     out.push_str("student_id,lottery_number\n");
     for (s, student) in market.students.iter().enumerate() {
         let number = run.lottery_number(s as u32).expect("single tie-breaking");
-        let _ = writeln!(out, "{},{number}", csv_text(&student.id));
+        field(&mut out, &student.id);
+        out.push(',');
+        push_num(&mut out, number);
+        out.push('\n');
     }
     Some(out)
 }
@@ -778,12 +1182,21 @@ fn csv_text(value: &str) -> String {
     out
 }
 
-/// The inputs in canonical form, the files the input digest covers, in digest order:
-/// `programs.csv`, `students.csv`, `preferences.csv`, `reserves.csv`, `eligibility.csv` and
-/// `policy.json` (without the seed). Rows are in id order with every column written, and
+/// The inputs in canonical form, the files the input digest covers and that are published for
+/// verification, in digest order: `programs.csv`, `students.csv`, `preferences.csv`,
+/// `reserves.csv`, `eligibility.csv`, `policy.json` (without the seed) and `changes.csv`
+/// (header only for a first round). Rows are in id order with every column written, and
 /// reserves are written as resolved seat blocks, so two sets of files that mean the same
-/// market have the same canonical form.
-pub fn canonical_inputs(market: &Market, policy: &Policy) -> Vec<(&'static str, String)> {
+/// market have the same canonical form; reading them back gives the same canonical form.
+///
+/// They are de-identified: `students.csv` carries `student_id`, the opaque `family_key`, the
+/// given `lottery_number` (only when the district gave numbers), `grade`,
+/// `guaranteed_program_id` and `late`, and never a planning area or student group.
+pub fn canonical_inputs(
+    market: &Market,
+    policy: &Policy,
+    changes: &RunChanges,
+) -> Vec<(&'static str, String)> {
     let mut programs = String::from("program_id,capacity,school_id,grade,name\n");
     for p in &market.programs {
         row(
@@ -798,28 +1211,25 @@ pub fn canonical_inputs(market: &Market, policy: &Policy) -> Vec<(&'static str, 
         );
     }
 
-    let given = market.students.iter().any(|s| s.lottery_number.is_some());
+    let given = market.has_given_lottery_numbers();
     let mut students = String::from(if given {
-        "student_id,family_id,lottery_number,grade,guaranteed_program_id,planning_area,student_groups,late\n"
+        "student_id,family_key,lottery_number,grade,guaranteed_program_id,late\n"
     } else {
-        "student_id,family_id,grade,guaranteed_program_id,planning_area,student_groups,late\n"
+        "student_id,family_key,grade,guaranteed_program_id,late\n"
     });
     for s in &market.students {
         let guaranteed = s
             .guaranteed_program
             .map(|p| market.programs[p as usize].id.as_str())
             .unwrap_or("");
-        let groups = s.groups.join(";");
         let lottery = s.lottery_number.map(|n| n.to_string()).unwrap_or_default();
-        let mut values: Vec<&str> = vec![&s.id, s.family_id.as_deref().unwrap_or("")];
+        let mut values: Vec<&str> = vec![&s.id, s.family.as_deref().unwrap_or("")];
         if given {
             values.push(&lottery);
         }
         values.extend([
             s.grade.as_deref().unwrap_or(""),
             guaranteed,
-            s.planning_area.as_deref().unwrap_or(""),
-            &groups,
             if s.late { "true" } else { "false" },
         ]);
         row(&mut students, &values);
@@ -832,12 +1242,18 @@ pub fn canonical_inputs(market: &Market, policy: &Policy) -> Vec<(&'static str, 
     } else {
         "student_id,rank,program_id,priority\n"
     });
+    let program_ids = program_cells(market);
     for (s, student) in market.students.iter().enumerate() {
         let id = csv_text(&student.id);
         for r in 0..market.list_len(s as u32) {
             let c = market.choice(s as u32, r);
-            let program = csv_text(&market.programs[c.program as usize].id);
-            let _ = write!(preferences, "{id},{},{program},{}", r + 1, c.priority);
+            preferences.push_str(&id);
+            preferences.push(',');
+            push_num(&mut preferences, r as u64 + 1);
+            preferences.push(',');
+            preferences.push_str(&program_ids[c.program as usize]);
+            preferences.push(',');
+            push_num(&mut preferences, c.priority as u64);
             if scores {
                 let _ = write!(
                     preferences,
@@ -896,6 +1312,30 @@ pub fn canonical_inputs(market: &Market, policy: &Policy) -> Vec<(&'static str, 
         serde_json::to_string_pretty(&policy.without_seed()).expect("a policy serialises");
     policy_json.push('\n');
 
+    let mut changes_csv = String::from("student_id,change,program_id\n");
+    let mut rows: Vec<(u32, bool, &str)> = changes
+        .withdrawn
+        .iter()
+        .map(|&s| (s, true, ""))
+        .chain(
+            changes
+                .guarantees
+                .iter()
+                .map(|(&s, &p)| (s, false, market.programs[p as usize].id.as_str())),
+        )
+        .collect();
+    rows.sort_unstable();
+    for (s, withdrawn, program) in rows {
+        row(
+            &mut changes_csv,
+            &[
+                &market.students[s as usize].id,
+                if withdrawn { "withdrawn" } else { "guaranteed" },
+                program,
+            ],
+        );
+    }
+
     vec![
         ("programs.csv", programs),
         ("students.csv", students),
@@ -903,5 +1343,6 @@ pub fn canonical_inputs(market: &Market, policy: &Policy) -> Vec<(&'static str, 
         ("reserves.csv", reserves),
         ("eligibility.csv", eligibility),
         ("policy.json", policy_json),
+        ("changes.csv", changes_csv),
     ]
 }

@@ -105,28 +105,53 @@ impl<'de> serde::Deserialize<'de> for Seed {
     }
 }
 
-/// Hashes `<seed>\n<part>\n...\n<last>` and reads the first 8 bytes big-endian.
-fn number_of(seed: &Seed, parts: &[&str]) -> u64 {
-    let mut seed_hex = [0u8; 64];
-    hex::encode_to_slice(seed.0, &mut seed_hex).expect("64 bytes hold 32 in hex");
-    let mut hasher = Sha256::new();
-    hasher.update(seed_hex);
-    for part in parts {
-        hasher.update(b"\n");
-        hasher.update(part.as_bytes());
+/// Computes many lottery numbers with one seed. The seed's 64 hex characters are exactly one
+/// SHA-256 block, so the hash state after them is computed once and reused.
+#[derive(Clone)]
+pub struct LotteryHasher {
+    after_seed: Sha256,
+}
+
+impl LotteryHasher {
+    /// A hasher for `seed`.
+    pub fn new(seed: &Seed) -> Self {
+        let mut seed_hex = [0u8; 64];
+        hex::encode_to_slice(seed.0, &mut seed_hex).expect("64 bytes hold 32 in hex");
+        let mut after_seed = Sha256::new();
+        after_seed.update(seed_hex);
+        LotteryHasher { after_seed }
     }
-    let digest = hasher.finalize();
-    u64::from_be_bytes(digest[..8].try_into().expect("a digest has 32 bytes"))
+
+    /// Hashes `<seed>\n<part>\n...\n<last>` and reads the first 8 bytes big-endian.
+    fn number_of(&self, parts: &[&str]) -> u64 {
+        let mut hasher = self.after_seed.clone();
+        for part in parts {
+            hasher.update(b"\n");
+            hasher.update(part.as_bytes());
+        }
+        let digest = hasher.finalize();
+        u64::from_be_bytes(digest[..8].try_into().expect("a digest has 32 bytes"))
+    }
+
+    /// The single-tie-breaking lottery number of `student_id`.
+    pub fn student(&self, student_id: &str) -> u64 {
+        self.number_of(&[student_id])
+    }
+
+    /// The multiple-tie-breaking lottery number of `student_id` at `program_id`.
+    pub fn at_program(&self, program_id: &str, student_id: &str) -> u64 {
+        self.number_of(&[program_id, student_id])
+    }
 }
 
 /// The single-tie-breaking lottery number of `student_id`.
 pub fn lottery_number(seed: &Seed, student_id: &str) -> u64 {
-    number_of(seed, &[student_id])
+    LotteryHasher::new(seed).student(student_id)
 }
 
 /// The multiple-tie-breaking lottery number of `student_id` at `program_id`.
 pub fn program_lottery_number(seed: &Seed, program_id: &str, student_id: &str) -> u64 {
-    number_of(seed, &[program_id, student_id])
+    LotteryHasher::new(seed).at_program(program_id, student_id)
 }
 
 /// A lottery number as the share of the number range below it, between 0 and 1: what a family

@@ -8,10 +8,48 @@
 //! byte order").
 //!
 //! **Invariant:** a built market is valid: every choice names a known program, no student ranks
-//! a program twice, reserved seats never exceed a program's capacity, and a guaranteed program
-//! is a known program.
+//! a program twice, no priority exceeds [`MAX_PRIORITY`], reserved seats never exceed a
+//! program's capacity, and a guaranteed program is a known program.
+//!
+//! **De-identification:** a market holds only what the match needs: opaque ids, lists,
+//! priorities, scores, capacities, reserves and eligibility, guarantees, and the sibling link as
+//! an opaque family key. Statistics-only attributes (student groups, planning area) live apart
+//! in [`crate::attributes::Attributes`], so they never reach the published inputs or the digest.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a with a final mixing step, for the builder's id indexes: ids are short and come from
+/// the district's own files, so a fast, simple hash is enough (the order of a hash map never
+/// reaches a result). The mixing spreads the bits, since the map reads the top bits too.
+#[derive(Default, Clone, Copy)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// Index of a program in [`Market::programs`].
 pub type ProgramIdx = u32;
@@ -33,24 +71,24 @@ pub struct Program {
     pub name: Option<String>,
 }
 
-/// A student who applies. Only an opaque id: no name, address or birth date ever enters a
-/// market.
+/// A student who applies. Only an opaque id: no name, address, birth date, student group or
+/// planning area ever enters a market (see [`crate::attributes`] for the statistics-only
+/// attributes).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Student {
     /// The student's opaque application id.
     pub id: String,
-    /// Students with the same family id are siblings (sibling rules use it).
-    pub family_id: Option<String>,
+    /// The sibling link: students with the same value are siblings. Any text may be given to
+    /// the builder (a district's family id); [`MarketBuilder::finish`] replaces it by the
+    /// family's opaque key, the lowest student id (in byte order) among the siblings, and
+    /// drops it for a student without siblings in the market. Only the key is ever published.
+    pub family: Option<String>,
     /// A lottery number given by the district, used as is under single tie-breaking.
     pub lottery_number: Option<u64>,
     /// The grade the student applies for.
     pub grade: Option<String>,
     /// The program whose seat the student keeps if nothing better is offered.
     pub guaranteed_program: Option<ProgramIdx>,
-    /// The planning area the student lives in (statistics only).
-    pub planning_area: Option<String>,
-    /// Student groups the student belongs to (statistics only), e.g. `econ_disadv`.
-    pub groups: Vec<String>,
     /// A late application: behind on-time applicants of the same priority group.
     pub late: bool,
 }
@@ -162,6 +200,16 @@ pub enum BuildError {
         /// What is wrong.
         detail: String,
     },
+    /// A priority number above [`MAX_PRIORITY`].
+    #[error("student {student:?} has priority {priority} at program {program:?}: the largest supported is {max}", max = MAX_PRIORITY)]
+    PriorityTooHigh {
+        /// The student.
+        student: String,
+        /// The program.
+        program: String,
+        /// The priority given.
+        priority: u32,
+    },
     /// Lottery numbers given for some students but not all.
     #[error("student {0:?} has no lottery number while others have one: give all or none")]
     PartialLottery(String),
@@ -190,13 +238,17 @@ impl Names {
 }
 
 /// Collects programs, students and choices, then checks and indexes them.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct MarketBuilder {
     programs: Vec<Program>,
-    program_index: HashMap<String, ProgramIdx>,
+    program_index: FastMap<String, ProgramIdx>,
     students: Vec<Student>,
-    student_index: HashMap<String, StudentIdx>,
-    choices: Vec<(StudentIdx, Choice)>,
+    student_index: FastMap<String, StudentIdx>,
+    choice_student: Vec<StudentIdx>,
+    choice_program: Vec<ProgramIdx>,
+    choice_priority: Vec<u32>,
+    /// Scores, only once some choice carries one (NaN for none).
+    choice_score: Vec<f64>,
     reserves: Vec<(ProgramIdx, Reserve)>,
     eligibility: Vec<(StudentIdx, String, Option<ProgramIdx>)>,
 }
@@ -246,7 +298,35 @@ impl MarketBuilder {
 
     /// Appends a choice to a student's list: call in rank order, first choice first.
     pub fn choice(&mut self, student: StudentIdx, choice: Choice) {
-        self.choices.push((student, choice));
+        if let Some(score) = choice.score {
+            if self.choice_score.is_empty() {
+                self.choice_score = vec![f64::NAN; self.choice_student.len()];
+            }
+            self.choice_score.push(score);
+        } else if !self.choice_score.is_empty() {
+            self.choice_score.push(f64::NAN);
+        }
+        self.choice_student.push(student);
+        self.choice_program.push(choice.program);
+        self.choice_priority.push(choice.priority);
+    }
+
+    /// Reserves room for `additional` more students.
+    pub fn reserve_students(&mut self, additional: usize) {
+        self.students.reserve(additional);
+        self.student_index.reserve(additional);
+    }
+
+    /// Reserves room for `additional` more choices.
+    pub fn reserve_choices(&mut self, additional: usize) {
+        self.choice_student.reserve(additional);
+        self.choice_program.reserve(additional);
+        self.choice_priority.reserve(additional);
+    }
+
+    /// The capacity of a program by builder index.
+    pub fn program_capacity(&self, program: ProgramIdx) -> Option<u32> {
+        self.programs.get(program as usize).map(|p| p.capacity)
     }
 
     /// Adds a reserve category at a program.
@@ -267,7 +347,10 @@ impl MarketBuilder {
         let MarketBuilder {
             programs,
             students,
-            choices,
+            mut choice_student,
+            mut choice_program,
+            choice_priority,
+            choice_score,
             reserves,
             eligibility,
             ..
@@ -309,6 +392,7 @@ impl MarketBuilder {
                 student.guaranteed_program = Some(p);
             }
         }
+        normalize_families(&mut students);
         let given = students
             .iter()
             .filter(|s| s.lottery_number.is_some())
@@ -322,39 +406,63 @@ impl MarketBuilder {
         }
 
         // Choices in compressed rows per student, keeping each student's order (a stable
-        // counting sort by student).
+        // counting sort by student; skipped when the rows already come grouped in order).
         let n = students.len();
+        let total = choice_student.len();
         let mut list_start = vec![0u32; n + 1];
-        for (s, _) in &choices {
-            let s = *student_rank
+        let mut grouped = true;
+        let mut previous = 0u32;
+        for s in choice_student.iter_mut() {
+            *s = *student_rank
                 .get(*s as usize)
                 .ok_or_else(|| BuildError::BadIndex(format!("student {s}")))?;
-            list_start[s as usize + 1] += 1;
+            list_start[*s as usize + 1] += 1;
+            grouped &= *s >= previous;
+            previous = *s;
         }
         for i in 0..n {
             list_start[i + 1] += list_start[i];
         }
-        let mut fill = list_start.clone();
-        let mut program_of = vec![0u32; choices.len()];
-        let mut priority_of = vec![0u32; choices.len()];
-        let any_score = choices.iter().any(|(_, c)| c.score.is_some());
-        let mut score_of = if any_score {
-            vec![f64::NAN; choices.len()]
-        } else {
-            Vec::new()
-        };
-        for (s, c) in choices {
-            let s = student_rank[s as usize] as usize;
-            let at = fill[s] as usize;
-            fill[s] += 1;
-            program_of[at] = *program_rank
-                .get(c.program as usize)
-                .ok_or_else(|| BuildError::BadIndex(format!("program {}", c.program)))?;
-            priority_of[at] = c.priority.min(MAX_PRIORITY);
-            if any_score {
-                score_of[at] = c.score.unwrap_or(f64::NAN);
+        for (at, priority) in choice_priority.iter().enumerate() {
+            if *priority > MAX_PRIORITY {
+                let s = choice_student[at] as usize;
+                let p = choice_program[at] as usize;
+                return Err(BuildError::PriorityTooHigh {
+                    student: students[s].id.clone(),
+                    program: program_sorted_id(&programs, &program_rank, p),
+                    priority: *priority,
+                });
             }
         }
+        for p in choice_program.iter_mut() {
+            *p = *program_rank
+                .get(*p as usize)
+                .ok_or_else(|| BuildError::BadIndex(format!("program {p}")))?;
+        }
+        let (program_of, priority_of, score_of) = if grouped {
+            (choice_program, choice_priority, choice_score)
+        } else {
+            let mut fill = list_start.clone();
+            let mut program_of = vec![0u32; total];
+            let mut priority_of = vec![0u32; total];
+            let mut score_of = if choice_score.is_empty() {
+                Vec::new()
+            } else {
+                vec![f64::NAN; total]
+            };
+            for i in 0..total {
+                let s = choice_student[i] as usize;
+                let at = fill[s] as usize;
+                fill[s] += 1;
+                program_of[at] = choice_program[i];
+                priority_of[at] = choice_priority[i];
+                if !score_of.is_empty() {
+                    score_of[at] = choice_score[i];
+                }
+            }
+            (program_of, priority_of, score_of)
+        };
+        drop(choice_student);
         let mut seen = vec![u32::MAX; programs.len()];
         for s in 0..n {
             for at in list_start[s]..list_start[s + 1] {
@@ -415,6 +523,8 @@ impl MarketBuilder {
         eligible.sort_unstable();
         eligible.dedup();
 
+        let has_grades = programs.iter().any(|p| p.grade.is_some());
+        let any_late = students.iter().any(|s| s.late);
         let mut schools = Names::default();
         let program_school = programs
             .iter()
@@ -433,12 +543,48 @@ impl MarketBuilder {
             categories: categories.names,
             eligible,
             program_school,
+            has_grades,
+            given_lottery: given > 0,
+            any_late,
         })
     }
 }
 
-/// The highest priority number the engine distinguishes; larger ones count as this.
+/// The highest priority number the engine supports; the builder and the reader refuse larger
+/// ones.
 pub const MAX_PRIORITY: u32 = (1 << 29) - 1;
+
+/// Replaces each family value by the family's key: the lowest student id among its members
+/// (students are already in id order, so the first member met). Families of one lose it.
+fn normalize_families(students: &mut [Student]) {
+    if students.iter().all(|s| s.family.is_none()) {
+        return;
+    }
+    let mut first: HashMap<&str, (usize, u32)> = HashMap::new();
+    for (i, s) in students.iter().enumerate() {
+        if let Some(f) = s.family.as_deref() {
+            first.entry(f).or_insert((i, 0)).1 += 1;
+        }
+    }
+    let keys: Vec<Option<String>> = students
+        .iter()
+        .map(|s| {
+            let (i, members) = first[s.family.as_deref()?];
+            (members > 1).then(|| students[i].id.clone())
+        })
+        .collect();
+    for (s, key) in students.iter_mut().zip(keys) {
+        s.family = key;
+    }
+}
+
+/// The id of a program given its builder index, after programs were sorted.
+fn program_sorted_id(programs: &[Program], program_rank: &[u32], builder_index: usize) -> String {
+    program_rank
+        .get(builder_index)
+        .map(|&p| programs[p as usize].id.clone())
+        .unwrap_or_else(|| format!("#{builder_index}"))
+}
 
 const ANY_PROGRAM: u32 = u32::MAX;
 
@@ -528,6 +674,12 @@ pub struct Market {
     pub categories: Vec<String>,
     eligible: Vec<(u32, u32, u32)>,
     program_school: Vec<Option<u32>>,
+    /// Whether any program names a grade.
+    has_grades: bool,
+    /// Whether students.csv gave lottery numbers (then every student has one).
+    given_lottery: bool,
+    /// Whether any application is late.
+    any_late: bool,
 }
 
 impl Market {
@@ -567,6 +719,17 @@ impl Market {
         &self.program_of[self.list_start[s] as usize..self.list_start[s + 1] as usize]
     }
 
+    /// The compressed lists: where each student's list starts (one more entry than students),
+    /// and the program and priority of every choice.
+    pub(crate) fn lists(&self) -> (&[u32], &[u32], &[u32]) {
+        (&self.list_start, &self.program_of, &self.priority_of)
+    }
+
+    /// Whether every program has a single block of open seats and no program names a grade.
+    pub(crate) fn is_plain(&self) -> bool {
+        !self.has_grades && self.buckets.len() == self.programs.len() && !self.has_reserves()
+    }
+
     /// The priority of the choice at a global choice offset.
     pub(crate) fn priority_at(&self, at: u32) -> u32 {
         self.priority_of[at as usize]
@@ -578,6 +741,16 @@ impl Market {
             .get(at as usize)
             .copied()
             .filter(|s| !s.is_nan())
+    }
+
+    /// Whether the district gave every student's lottery number.
+    pub fn has_given_lottery_numbers(&self) -> bool {
+        self.given_lottery
+    }
+
+    /// Whether any application is late.
+    pub fn has_late_applications(&self) -> bool {
+        self.any_late
     }
 
     /// Whether any choice carries a score.
@@ -612,6 +785,9 @@ impl Market {
 
     /// Whether the student's grade allows the program (either unknown counts as allowed).
     pub fn grade_allows(&self, student: StudentIdx, program: ProgramIdx) -> bool {
+        if !self.has_grades {
+            return true;
+        }
         match (
             &self.students[student as usize].grade,
             &self.programs[program as usize].grade,
@@ -832,6 +1008,50 @@ mod tests {
         );
     }
 
+    #[test]
+    fn priorities_above_the_maximum_are_refused_not_clamped() {
+        let mut b = MarketBuilder::new();
+        let p = b.program(program("P", 1)).unwrap();
+        let s = b.student(student("s")).unwrap();
+        b.choice(
+            s,
+            Choice {
+                program: p,
+                priority: MAX_PRIORITY + 1,
+                score: None,
+            },
+        );
+        assert_eq!(
+            b.finish(OpenSeats::First).unwrap_err(),
+            BuildError::PriorityTooHigh {
+                student: "s".into(),
+                program: "P".into(),
+                priority: MAX_PRIORITY + 1
+            }
+        );
+    }
+
+    #[test]
+    fn family_ids_become_the_lowest_sibling_id_and_lone_students_lose_theirs() {
+        let mut b = MarketBuilder::new();
+        for (id, family) in [
+            ("s3", "F"),
+            ("s1", "G"),
+            ("s2", "F"),
+            ("s4", "H"),
+            ("s5", "F"),
+        ] {
+            b.student(Student {
+                family: Some(family.into()),
+                ..student(id)
+            })
+            .unwrap();
+        }
+        let m = b.finish(OpenSeats::First).unwrap();
+        let keys: Vec<Option<&str>> = m.students.iter().map(|s| s.family.as_deref()).collect();
+        assert_eq!(keys, [None, Some("s2"), Some("s2"), None, Some("s2")]);
+    }
+
     impl MarketBuilder {
         fn clone_finish(&self, open_seats: OpenSeats) -> Market {
             MarketBuilder {
@@ -839,7 +1059,10 @@ mod tests {
                 program_index: self.program_index.clone(),
                 students: self.students.clone(),
                 student_index: self.student_index.clone(),
-                choices: self.choices.clone(),
+                choice_student: self.choice_student.clone(),
+                choice_program: self.choice_program.clone(),
+                choice_priority: self.choice_priority.clone(),
+                choice_score: self.choice_score.clone(),
                 reserves: self.reserves.clone(),
                 eligibility: self.eligibility.clone(),
             }

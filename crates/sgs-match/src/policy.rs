@@ -38,14 +38,17 @@ pub enum TieBreaking {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SiblingRule {
-    /// Siblings (same `family_id`) share one lottery number: the number of the family id,
-    /// computed exactly like a student's. Ties between them fall back to id order.
+    /// Siblings (same family key) share one lottery number: the family key is the lowest
+    /// student id among the siblings, so every sibling gets that sibling's own number. Ties
+    /// between them fall back to id order.
     #[serde(default)]
     pub family_lottery: bool,
-    /// Linked applications: when a sibling is offered a seat at a school, the other siblings
-    /// get this priority group at that school's programs, and the match is run again until
-    /// no new sibling priority appears. A documented heuristic (see `docs/choice-format.md`):
-    /// with linked siblings a stable assignment may not exist.
+    /// Linked applications: a student gets this priority group (when it is better than her
+    /// own) at the programs of every school where a sibling holds an offer. The match is
+    /// re-run until the sibling priorities it starts from are exactly those the offers earn
+    /// (then [`crate::engine::Outcome::converged`]); when that fails, sibling priorities no
+    /// offer backs are withdrawn until none is left. A documented heuristic (see
+    /// `docs/choice-format.md`): with linked siblings a stable assignment may not exist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_priority: Option<u32>,
 }
@@ -121,7 +124,7 @@ impl Policy {
     /// Refuses combinations whose meaning would be unclear.
     pub fn check(&self, market: &Market) -> Result<(), PolicyError> {
         let refuse = |why: &str| Err(PolicyError::Unsupported(why.to_string()));
-        let given = market.students.iter().any(|s| s.lottery_number.is_some());
+        let given = market.has_given_lottery_numbers();
         if given && self.tie_breaking == TieBreaking::Multiple {
             return refuse(
                 "students.csv gives lottery numbers, which serve single tie-breaking only; \

@@ -68,14 +68,28 @@ pub fn run<'m>(market: &'m Market, policy: &Policy, seed: Seed) -> Result<Run<'m
     run_with(market, policy, seed, &RunChanges::default())
 }
 
-/// Runs the match with some students withdrawn or given guarantees (later rounds).
+/// Runs the match with some students withdrawn or given guarantees (later rounds). On a large
+/// market the lottery numbers are computed on up to two threads.
 pub fn run_with<'m>(
     market: &'m Market,
     policy: &Policy,
     seed: Seed,
     changes: &RunChanges,
 ) -> Result<Run<'m>, PolicyError> {
-    let mut prep = Prepared::new(market, policy, &seed, changes);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+    run_threads(market, policy, seed, changes, threads)
+}
+
+/// [`run_with`] with the lottery numbers computed on `threads` threads (1 inside callers that
+/// run many matches in parallel themselves).
+pub(crate) fn run_threads<'m>(
+    market: &'m Market,
+    policy: &Policy,
+    seed: Seed,
+    changes: &RunChanges,
+    threads: usize,
+) -> Result<Run<'m>, PolicyError> {
+    let mut prep = Prepared::new(market, policy, &seed, changes, threads);
     let outcome = engine::run_prepared(&mut prep, policy)?;
     Ok(Run {
         market,
@@ -283,22 +297,32 @@ impl<'m> Run<'m> {
     /// one of its seats, in the order the program admits them.
     pub fn waitlists(&self) -> Vec<Vec<WaitlistEntry>> {
         let market = self.market;
-        let mut lists: Vec<Vec<WaitlistEntry>> = vec![Vec::new(); market.programs.len()];
-        for s in 0..market.student_count() as StudentIdx {
-            if self.prep.withdrawn(s) {
-                continue;
-            }
-            let above = match self.offer(s) {
-                Some(offer) => match offer.rank {
-                    Some(r) => r,
-                    None => self.prep.entries(s) - 1,
-                },
-                None => self.prep.entries(s),
-            };
-            for r in 0..above {
-                if self.prep.is_appended(s, r) || !self.prep.entry_open(s, r) {
-                    continue;
+        // The entries above each student's offer that are open to her, (student, entry).
+        let waiting = |s: StudentIdx| {
+            let above = if self.prep.withdrawn(s) {
+                0
+            } else {
+                match self.offer(s) {
+                    Some(offer) => match offer.rank {
+                        Some(r) => r,
+                        None => self.prep.entries(s) - 1,
+                    },
+                    None => self.prep.entries(s),
                 }
+            };
+            (0..above).filter(move |&r| !self.prep.is_appended(s, r) && self.prep.entry_open(s, r))
+        };
+        // Count first, so that every list is allocated once at its size.
+        let mut sizes = vec![0usize; market.programs.len()];
+        for s in 0..market.student_count() as StudentIdx {
+            for r in waiting(s) {
+                sizes[self.prep.program_at(s, r) as usize] += 1;
+            }
+        }
+        let mut lists: Vec<Vec<WaitlistEntry>> =
+            sizes.iter().map(|&n| Vec::with_capacity(n)).collect();
+        for s in 0..market.student_count() as StudentIdx {
+            for r in waiting(s) {
                 let p = self.prep.program_at(s, r);
                 lists[p as usize].push(WaitlistEntry {
                     student: s,

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::attributes::Attributes;
 use crate::market::StudentIdx;
 use crate::run::Run;
 
@@ -86,8 +87,9 @@ pub struct Summary {
     pub programs: Vec<ProgramDemand>,
 }
 
-/// Summarises a run.
-pub fn summarize(run: &Run<'_>) -> Summary {
+/// Summarises a run. Student groups and planning areas come from `attributes`, which are kept
+/// apart from the market (pass [`Attributes::none`] when they are unknown).
+pub fn summarize(run: &Run<'_>, attributes: &Attributes) -> Summary {
     let market = run.market;
     let mut summary = Summary {
         overall: Rates::default(),
@@ -106,6 +108,7 @@ pub fn summarize(run: &Run<'_>) -> Summary {
             continue;
         }
         let student = &market.students[s as usize];
+        let attrs = attributes.get(s);
         let result = run.offer(s).map(|o| o.rank);
         if let Some(offer) = run.offer(s) {
             offered[offer.program as usize] += 1;
@@ -119,14 +122,14 @@ pub fn summarize(run: &Run<'_>) -> Summary {
                 .or_default()
                 .add(result);
         }
-        for group in &student.groups {
+        for group in &attrs.groups {
             summary
                 .by_student_group
                 .entry(group.clone())
                 .or_default()
                 .add(result);
         }
-        if let Some(area) = &student.planning_area {
+        if let Some(area) = &attrs.planning_area {
             summary
                 .by_planning_area
                 .entry(area.clone())

@@ -2,13 +2,19 @@
 //!
 //! * [`commit`] gives the SHA-256 digest of the canonical inputs (see
 //!   [`crate::format::canonical_inputs`]): for each file in order, the UTF-8 text
-//!   `<name>\n<byte length>\n` followed by the file's bytes, all hashed together. It is
-//!   published after applications close, with the canonical files.
+//!   `<name>\n<byte length in decimal>\n` followed by the file's bytes, all hashed together.
+//!   It is published after applications close, with the canonical (de-identified) files.
 //! * The seed is then `Seed::derive(digest, public value)`, from a value announced later.
 //! * [`outputs`] writes a run's files and its record (`run.json`): engine version, digest,
-//!   seed, public value, policy, counts, invariant checks and the SHA-256 of every output.
+//!   seed and where it came from, policy, round changes, counts, invariant checks (with what
+//!   the mechanism guarantees) and the SHA-256 of every output.
 //! * [`verify`] re-derives the digest and the seed, re-runs the match, and confirms every
-//!   published file byte for byte and every offer row by row.
+//!   published file byte for byte, every offer row by row, and the checks the policy
+//!   guarantees (see [`crate::check::Guarantees`]).
+//!
+//! A later round ([`crate::rounds`]) keeps the first round's seed; its canonical inputs
+//! include `changes.csv` (withdrawals and kept offers), so its digest differs, and its record
+//! names the digest the seed was derived from ([`SeedOrigin`]).
 
 use std::collections::BTreeMap;
 
@@ -16,13 +22,14 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::check::{check, Checks};
+use crate::engine::RunChanges;
 use crate::format::{
     canonical_inputs, write_assignments, write_cutoffs, write_lottery, write_waitlists,
 };
 use crate::lottery::Seed;
 use crate::market::Market;
 use crate::policy::{Policy, PolicyError};
-use crate::run::{run, Run};
+use crate::run::{run_with, Run};
 use crate::stats::summarize;
 
 /// The engine's name and version, recorded with every run.
@@ -62,9 +69,14 @@ pub struct Commitment {
     pub seed_rule: String,
 }
 
-/// Commits to a market and policy: the digest and the canonical files it covers.
-pub fn commit(market: &Market, policy: &Policy) -> (Commitment, Vec<(&'static str, String)>) {
-    let files = canonical_inputs(market, policy);
+/// Commits to a market, policy and round changes (empty for a first round): the digest and
+/// the canonical files it covers, which are what gets published.
+pub fn commit(
+    market: &Market,
+    policy: &Policy,
+    changes: &RunChanges,
+) -> (Commitment, Vec<(&'static str, String)>) {
+    let files = canonical_inputs(market, policy, changes);
     let commitment = Commitment {
         engine: ENGINE.to_string(),
         input_digest: digest_of(&files),
@@ -111,20 +123,79 @@ pub struct Counts {
     pub improved: u32,
 }
 
+/// Where a seed came from: `Seed::derive(input_digest, public_value)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeedOrigin {
+    /// The committed digest the seed was derived from (a first round's digest, also for its
+    /// later rounds).
+    pub input_digest: String,
+    /// The public value announced after the commitment, as announced (trimmed).
+    pub public_value: String,
+}
+
+impl SeedOrigin {
+    /// The seed this origin gives.
+    pub fn seed(&self) -> Seed {
+        Seed::derive(&self.input_digest, &self.public_value)
+    }
+}
+
+/// Round changes by id, as recorded in `run.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ChangesRecord {
+    /// Students withdrawn (declined or left), by id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub withdrawn: Vec<String>,
+    /// Seats kept from earlier rounds: student id to program id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub guaranteed: BTreeMap<String, String>,
+}
+
+impl ChangesRecord {
+    /// The record of `changes` in `market`.
+    pub fn of(market: &Market, changes: &RunChanges) -> Self {
+        ChangesRecord {
+            withdrawn: changes
+                .withdrawn
+                .iter()
+                .map(|&s| market.students[s as usize].id.clone())
+                .collect(),
+            guaranteed: changes
+                .guarantees
+                .iter()
+                .map(|(&s, &p)| {
+                    (
+                        market.students[s as usize].id.clone(),
+                        market.programs[p as usize].id.clone(),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// Whether there are no changes.
+    pub fn is_empty(&self) -> bool {
+        self.withdrawn.is_empty() && self.guaranteed.is_empty()
+    }
+}
+
 /// `run.json`: everything needed to reproduce and audit a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunRecord {
     /// The engine.
     pub engine: String,
-    /// The digest of the canonical inputs.
+    /// The digest of the canonical inputs (with `changes.csv`).
     pub input_digest: String,
     /// The seed used.
     pub seed: Seed,
-    /// The public value the seed was derived from, when it was.
+    /// Where the seed came from, when it was derived from a commitment and a public value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_value: Option<String>,
+    pub seed_origin: Option<SeedOrigin>,
     /// The policy (without the seed).
     pub policy: Policy,
+    /// Withdrawals and kept seats from earlier rounds (also in `changes.csv` under the digest).
+    #[serde(default, skip_serializing_if = "ChangesRecord::is_empty")]
+    pub changes: ChangesRecord,
     /// Counts.
     pub counts: Counts,
     /// The invariant checks of the result.
@@ -144,6 +215,18 @@ pub struct Outputs {
 }
 
 impl Outputs {
+    /// Hands every file, `run.json` last, to `write` (the command line writes them into a
+    /// directory; the crate itself opens nothing).
+    pub fn write_each(
+        &self,
+        mut write: impl FnMut(&str, &[u8]) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        for (name, text) in &self.files {
+            write(name, text.as_bytes())?;
+        }
+        write("run.json", self.record_json().as_bytes())
+    }
+
     /// `run.json`'s text.
     pub fn record_json(&self) -> String {
         let mut text = serde_json::to_string_pretty(&self.record).expect("a record serialises");
@@ -152,24 +235,39 @@ impl Outputs {
     }
 }
 
-/// Writes a run's outputs and record.
-pub fn outputs(run: &Run<'_>, input_digest: &str, public_value: Option<&str>) -> Outputs {
-    let mut files = vec![
-        ("assignments.csv", write_assignments(run)),
-        ("cutoffs.csv", write_cutoffs(run)),
-        ("waitlists.csv", write_waitlists(run)),
-    ];
-    if let Some(lottery) = write_lottery(run) {
-        files.push(("lottery.csv", lottery));
-    }
-    let summary = summarize(run);
+/// Writes a run's outputs and record. The input digest is computed from the run's market,
+/// policy and changes; `seed_origin` says where the seed came from, when it was derived.
+pub fn outputs(run: &Run<'_>, seed_origin: Option<&SeedOrigin>) -> Outputs {
+    // Two halves of about equal work on two threads: the digest, the checks and the lottery
+    // file on one; assignments, cutoffs and waitlists on the other. Each file is hashed where
+    // it is written.
+    let hashed = |name: &'static str, text: String| {
+        let hash = sha256_hex(text.as_bytes());
+        (name, text, hash)
+    };
+    let ((input_digest, checks, lottery), mut files) = std::thread::scope(|scope| {
+        let side = scope.spawn(|| {
+            let (commitment, _) = commit(run.market, &run.policy, &run.changes);
+            let lottery = write_lottery(run).map(|text| hashed("lottery.csv", text));
+            (commitment.input_digest, check(run), lottery)
+        });
+        let files = vec![
+            hashed("assignments.csv", write_assignments(run)),
+            hashed("cutoffs.csv", write_cutoffs(run)),
+            hashed("waitlists.csv", write_waitlists(run)),
+        ];
+        (side.join().expect("the digest thread panicked"), files)
+    });
+    files.extend(lottery);
+    let summary = summarize(run, &crate::attributes::Attributes::none());
     let o = &run.outcome;
     let record = RunRecord {
         engine: ENGINE.to_string(),
-        input_digest: input_digest.to_string(),
+        input_digest,
         seed: run.seed,
-        public_value: public_value.map(|v| v.trim().to_string()),
+        seed_origin: seed_origin.cloned(),
         policy: run.policy.without_seed(),
+        changes: ChangesRecord::of(run.market, &run.changes),
         counts: Counts {
             students: summary.overall.students,
             programs: run.market.programs.len() as u32,
@@ -186,12 +284,16 @@ pub fn outputs(run: &Run<'_>, input_digest: &str, public_value: Option<&str>) ->
             improvement_cycles: o.cycles,
             improved: o.improved,
         },
-        checks: check(run),
+        checks,
         outputs: files
             .iter()
-            .map(|(name, text)| (name.to_string(), sha256_hex(text.as_bytes())))
+            .map(|(name, _, hash)| (name.to_string(), hash.clone()))
             .collect(),
     };
+    let files = files
+        .into_iter()
+        .map(|(name, text, _)| (name, text))
+        .collect();
     Outputs { files, record }
 }
 
@@ -215,7 +317,10 @@ pub struct Verification {
     pub digest_matches: bool,
     /// The seed re-run with.
     pub seed: Seed,
-    /// Whether the seed derived from the digest and the public value equals the recorded seed
+    /// The digest the seed was derived from (the recomputed digest, or for a later round the
+    /// first round's digest named in the record).
+    pub seed_input_digest: String,
+    /// Whether the seed derived from that digest and the public value equals the recorded seed
     /// (`None` when no public value was given: the recorded seed was used as is).
     pub seed_derived: Option<bool>,
     /// Every output file.
@@ -226,42 +331,55 @@ pub struct Verification {
     pub offers_differing: Vec<String>,
     /// Rows of the published file that the re-run does not produce at all, or the reverse.
     pub rows_missing: u32,
-    /// The invariant checks on the re-run.
+    /// The invariant checks on the re-run; those the policy guarantees must pass.
     pub checks: Checks,
 }
 
 impl Verification {
-    /// Whether everything was confirmed.
+    /// Whether everything was confirmed: digest, seed, every published file, every offer, and
+    /// every check the policy's mechanism guarantees.
     pub fn passed(&self) -> bool {
         self.digest_matches
             && self.seed_derived != Some(false)
             && self.files.iter().all(|f| !f.published || f.identical)
             && self.offers_differing.is_empty()
             && self.rows_missing == 0
-            && self.checks.all_passed()
+            && self.checks.passed()
     }
 }
 
-/// Re-runs a published match and compares. `published` holds the output files by name (at
-/// least `assignments.csv`); `public_value`, when given, re-derives the seed.
+/// Re-runs a published match and compares. `market`, `policy` and `changes` are read from the
+/// published canonical inputs; `published` holds the output files by name (at least
+/// `assignments.csv`); `public_value`, when given, re-derives the seed from the digest the
+/// record names as the seed's origin (for a first round, the digest itself).
 pub fn verify(
     market: &Market,
     policy: &Policy,
+    changes: &RunChanges,
     record: &RunRecord,
     published: &BTreeMap<String, Vec<u8>>,
     public_value: Option<&str>,
 ) -> Result<Verification, PolicyError> {
-    let (commitment, _) = commit(market, policy);
+    let (commitment, _) = commit(market, policy, changes);
     let digest = commitment.input_digest;
-    let (seed, seed_derived) = match public_value {
+    let seed_input_digest = record
+        .seed_origin
+        .as_ref()
+        .map(|o| o.input_digest.clone())
+        .unwrap_or_else(|| digest.clone());
+    let (seed, seed_derived, origin) = match public_value {
         Some(value) => {
-            let derived = Seed::derive(&digest, value);
-            (derived, Some(derived == record.seed))
+            let origin = SeedOrigin {
+                input_digest: seed_input_digest.clone(),
+                public_value: value.trim().to_string(),
+            };
+            let derived = origin.seed();
+            (derived, Some(derived == record.seed), Some(origin))
         }
-        None => (record.seed, None),
+        None => (record.seed, None, record.seed_origin.clone()),
     };
-    let rerun = run(market, policy, seed)?;
-    let fresh = outputs(&rerun, &digest, public_value);
+    let rerun = run_with(market, policy, seed, changes)?;
+    let fresh = outputs(&rerun, origin.as_ref());
 
     let files = fresh
         .files
@@ -322,6 +440,7 @@ pub fn verify(
         input_digest: digest.clone(),
         digest_matches: digest == record.input_digest,
         seed,
+        seed_input_digest,
         seed_derived,
         files,
         offers_confirmed: confirmed,

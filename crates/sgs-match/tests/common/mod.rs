@@ -121,12 +121,11 @@ pub fn market(text: &str, open_seats: OpenSeats) -> Market {
     for (id, _) in &lists {
         b.student(Student {
             id: id.clone(),
-            family_id: family.get(id).cloned(),
+            family: family.get(id).cloned(),
             lottery_number: lottery.get(id).copied(),
             grade: grade.get(id).cloned(),
             guaranteed_program: guarantee.get(id).map(|p| b.program_index(p).unwrap()),
             late: late.contains(id),
-            ..Student::default()
         })
         .unwrap();
     }

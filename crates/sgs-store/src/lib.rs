@@ -13,6 +13,7 @@
 mod accounts;
 mod assessments;
 mod audit;
+mod choice;
 mod goals;
 mod improve;
 mod plans;
@@ -37,6 +38,7 @@ pub use assessments::{
     StoredRating, StoredRubric,
 };
 pub use audit::{AuditEntry, ImportRecord};
+pub use choice::{MatchRun, NewMatchRun, OfferChances};
 pub use improve::{
     Artifact, Barrier, DriverNode, InitiativeEdit, Measure, NewMeasure, NewStrategy, Pdsa,
     PdsaFields, StoredMilestone, Strategy, UniversalGoal, MEASURE_FAMILIES, MEASURE_SOURCES,
@@ -113,6 +115,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(9, "action_policies", "0009_action_policies.sql"),
     migration!(10, "assessments", "0010_assessments.sql"),
     migration!(11, "improvement", "0011_improvement.sql"),
+    migration!(12, "choice", "0012_choice.sql"),
 ];
 
 /// A connection pool to the SGS database.

@@ -132,6 +132,7 @@ async fn both_backends_have_the_same_tables_and_columns() {
         include_str!("../migrations/postgres/0009_action_policies.sql"),
         include_str!("../migrations/postgres/0010_assessments.sql"),
         include_str!("../migrations/postgres/0011_improvement.sql"),
+        include_str!("../migrations/postgres/0012_choice.sql"),
     ));
     let sqlite_without_bookkeeping: Vec<_> = sqlite
         .iter()

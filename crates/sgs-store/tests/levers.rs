@@ -1,7 +1,7 @@
-//! Lever 4 and improvement science in the store, on SQLite and, when `TEST_POSTGRES_URL` is set,
-//! on PostgreSQL: universal goals with barriers and strategies, initiatives with milestones and
-//! artifacts, driver diagrams, measures and PDSA ramps, each kept within its district and
-//! audited.
+//! Levers 3 and 4 in the store, on SQLite and, when `TEST_POSTGRES_URL` is set, on PostgreSQL:
+//! universal goals with barriers and strategies, initiatives with milestones and artifacts,
+//! driver diagrams, measures and PDSA ramps; and the school-choice seasons, match runs and
+//! chances of offer. Each is kept within its district and audited.
 
 use sgs_domain::{DistrictId, DistrictSnapshot};
 use sgs_store::testing::TestStore;
@@ -533,5 +533,113 @@ async fn measure_values_are_written_all_or_nothing_in_period_order() {
             vec!["W2"]
         );
         assert!(s.measure(OTHER, id).await.unwrap().is_none());
+    }
+}
+
+#[tokio::test]
+async fn choice_seasons_runs_and_chances_are_kept_by_district() {
+    for h in stores().await {
+        let s = &h.store;
+        let files = vec![
+            (
+                "programs.csv".to_string(),
+                "program_id,capacity\nA,1\n".to_string(),
+            ),
+            ("students.csv".to_string(), "student_id\ns1\n".to_string()),
+        ];
+        s.set_choice_files(DISTRICT, "2024-2025", &files, "enroll")
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.set_choice_files(DISTRICT, "2024", &files, "enroll").await,
+            Err(StoreError::Invalid(_))
+        ));
+        assert_eq!(
+            s.choice_files(DISTRICT, "2024-2025").await.unwrap(),
+            files,
+            "{}",
+            h.name
+        );
+        assert!(s.choice_files(OTHER, "2024-2025").await.unwrap().is_empty());
+        // Replacing a season replaces every file; the audit names files and sizes only.
+        s.set_choice_files(DISTRICT, "2024-2025", &files[..1], "enroll")
+            .await
+            .unwrap();
+        assert_eq!(
+            s.choice_files(DISTRICT, "2024-2025").await.unwrap().len(),
+            1
+        );
+        let entry = &s.audit_log(DISTRICT, 1).await.unwrap()[0];
+        assert!(
+            !entry
+                .after
+                .as_ref()
+                .unwrap()
+                .to_string()
+                .contains("program_id,capacity"),
+            "{}",
+            h.name
+        );
+        assert_eq!(s.choice_seasons(DISTRICT).await.unwrap(), ["2024-2025"]);
+
+        let summary = serde_json::json!({"students": 1});
+        let run = sgs_store::NewMatchRun {
+            season: "2024-2025",
+            label: "Official",
+            policy: "{}",
+            public_value: Some("draw 17"),
+            seed: &"ab".repeat(32),
+            input_digest: &"cd".repeat(32),
+            summary: &summary,
+        };
+        let outputs = vec![(
+            "assignments.csv".to_string(),
+            "student_id,program_id,rank\ns1,A,1\n".to_string(),
+        )];
+        let id = s
+            .record_match_run(DISTRICT, &run, &outputs, "enroll")
+            .await
+            .unwrap();
+        let runs = s.match_runs(DISTRICT).await.unwrap();
+        assert_eq!(
+            (runs.len(), runs[0].id, runs[0].summary["students"].as_i64()),
+            (1, id, Some(1)),
+            "{}",
+            h.name
+        );
+        assert_eq!(s.match_run_files(DISTRICT, id).await.unwrap(), outputs);
+        assert!(
+            s.match_run_files(OTHER, id).await.unwrap().is_empty(),
+            "{}: another district's run",
+            h.name
+        );
+        assert!(s.match_runs(OTHER).await.unwrap().is_empty());
+
+        s.set_offer_chances(
+            DISTRICT,
+            "2024-2025",
+            100,
+            &serde_json::json!({"programs": []}),
+            "enroll",
+        )
+        .await
+        .unwrap();
+        s.set_offer_chances(
+            DISTRICT,
+            "2024-2025",
+            200,
+            &serde_json::json!({"programs": [1]}),
+            "enroll",
+        )
+        .await
+        .unwrap();
+        let chances = s.offer_chances(DISTRICT).await.unwrap().unwrap();
+        assert_eq!(
+            (chances.redraws, chances.season.as_str()),
+            (200, "2024-2025"),
+            "{}",
+            h.name
+        );
+        assert!(s.offer_chances(OTHER).await.unwrap().is_none());
     }
 }

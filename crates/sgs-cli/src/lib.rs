@@ -84,6 +84,53 @@ pub async fn load_demo(store: &Store) -> anyhow::Result<()> {
     load_demo_improvement(store)
         .await
         .context("Failed to load the demo improvement work")?;
+    load_demo_choice(store)
+        .await
+        .context("Failed to load the demo choice season")?;
+    Ok(())
+}
+
+/// Loads the demo's choice season (applications for kindergarten, grade 6 and grade 9), runs
+/// the official match from a public value, replays the old immediate-acceptance policy for
+/// comparison, and estimates the chance of an offer for the finder; unless the district
+/// already has a season.
+async fn load_demo_choice(store: &Store) -> anyhow::Result<()> {
+    use sgs_demo::choice::{season, OLD_POLICY, PUBLIC_VALUE};
+    let district = sgs_demo::DEMO_DISTRICT_ID;
+    if !store.choice_seasons(district).await?.is_empty() {
+        return Ok(());
+    }
+    let demo = season(&sgs_demo::generate());
+    let actor = "sgs demo";
+    store
+        .set_choice_files(district, &demo.season, &demo.files, actor)
+        .await?;
+    let run = |label: &'static str, policy: Option<&'static str>| {
+        let season = demo.season.clone();
+        async move {
+            sgs_web::choice::run_match(
+                store,
+                district,
+                &season,
+                label,
+                policy,
+                Some(PUBLIC_VALUE),
+                None,
+                actor,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))
+        }
+    };
+    run(
+        "Old policy replayed: immediate acceptance",
+        Some(OLD_POLICY),
+    )
+    .await?;
+    run("Official match", None).await?;
+    sgs_web::choice::compute_chances(store, district, &demo.season, 100, actor)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(())
 }
 

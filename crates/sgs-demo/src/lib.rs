@@ -13,6 +13,7 @@
 mod areas;
 pub mod assessments;
 mod campuses;
+pub mod choice;
 mod enrollment;
 mod groups;
 pub mod improvement;

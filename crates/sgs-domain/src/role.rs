@@ -84,6 +84,13 @@ impl Role {
         matches!(self, Role::StateAdmin | Role::Admin)
     }
 
+    /// May read applications and run the match: the enrollment office and administrators.
+    /// Applications carry student ids, so analysts and reviewers see chances and statistics
+    /// only where families do.
+    pub fn can_run_enrollment(self) -> bool {
+        matches!(self, Role::StateAdmin | Role::Admin | Role::Enrollment)
+    }
+
     /// May work across districts and compare them.
     pub fn can_compare_districts(self) -> bool {
         matches!(self, Role::StateAdmin)

@@ -79,8 +79,13 @@ pub fn page(
                             (nav_link(&format!("/d/{}/goals", d.id), here, t("nav.lever1")))
                             (nav_link(&format!("/d/{}/options", d.id), here, t("nav.lever2")))
                             (nav_link(&format!("/d/{}/finder", d.id), here, t("nav.lever3")))
-                            (nav_link(&format!("/d/{}/innovation", d.id), here, t("nav.lever4")))
+                            @if viewer.may(&d.id, Role::can_view_staff_pages) {
+                                (nav_link(&format!("/d/{}/innovation", d.id), here, t("nav.lever4")))
+                            }
                             (nav_link(&format!("/d/{}/self-assessment", d.id), here, t("nav.assessment")))
+                            @if viewer.may(&d.id, Role::can_run_enrollment) {
+                                (nav_link(&format!("/d/{}/enrollment", d.id), here, t("nav.enrollment")))
+                            }
                             @if viewer.may(&d.id, Role::can_view_staff_pages) {
                                 (nav_link(&format!("/d/{}/data", d.id), here, t("nav.data")))
                             }

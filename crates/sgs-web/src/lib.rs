@@ -10,6 +10,7 @@ pub mod api;
 pub mod assessment;
 pub mod auth;
 pub mod charts;
+pub mod choice;
 pub mod error;
 pub mod i18n;
 pub mod ingest;
@@ -152,6 +153,7 @@ pub fn router(state: AppState) -> Router {
         .route("/d/{district}/options", get(pages::options))
         .route("/d/{district}/finder", get(pages::finder))
         .merge(innovation::routes())
+        .merge(choice::routes())
         .merge(assessment::routes())
         .route("/d/{district}/data", get(pages::data))
         .route(

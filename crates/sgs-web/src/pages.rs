@@ -637,7 +637,7 @@ async fn campus_list_page(
 
     let body = html! {
         @if finder { p { (t("finder.intro")) } }
-        form method="get" action=(action) class="filters" aria-label=(t("campuses.filter")) hx-get=(action) hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-select-oob="#result-count" hx-trigger="change, search" hx-push-url="true" {
+        form method="get" action=(action) class="filters" aria-label=(t("campuses.filter")) hx-get=(action) hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-select-oob=(if finder { "#result-count,#finder-chances" } else { "#result-count" }) hx-trigger="change, search" hx-push-url="true" {
             div { label for="q" { (t("campuses.search")) } input id="q" name="q" type="search" value=(filter.q.clone().unwrap_or_default()); }
             (select("school_type", t("campuses.type"), "school_type", &filter.school_type, t("campuses.any"), &types))
             @if !finder { (select("governance", t("campuses.governance"), "governance", &filter.governance, t("campuses.any"), &governances)) }
@@ -675,6 +675,32 @@ async fn campus_list_page(
             } }
         }
         }
+    };
+    let body = if finder {
+        let ids: Vec<String> = rows.iter().map(|r| r.campus.id.to_string()).collect();
+        let (season, redraws, chances) =
+            crate::choice::finder_chances(&state.store, district, &ids, lang).await?;
+        html! {
+            (body)
+            @if !chances.is_empty() {
+                section id="finder-chances" aria-labelledby="chances" {
+                    h2 id="chances" { (t("finder.chances")) }
+                    p { (t("finder.chances_help")) " (" (season) ", " (redraws) " " (t("enr.redraws")) ")" }
+                    div class="table-wrap" { table {
+                        thead { tr { th scope="col" { (t("finder.program")) } th scope="col" class="num" { (t("finder.seats")) } th scope="col" { (t("finder.chance")) } } }
+                        tbody { @for (name, _, seats, groups) in &chances { tr {
+                            th scope="row" { (name) }
+                            td class="num" { (seats) }
+                            td { ul class="plain" { @for (label, mean, low, high) in groups {
+                                li { (label) ": " strong { (format!("{mean:.0}%")) } " " span class="muted" { "(" (format!("{low:.0}–{high:.0}%")) ")" } }
+                            } } }
+                        } } }
+                    } }
+                }
+            }
+        }
+    } else {
+        body
     };
     let title = if finder {
         t("finder.title")

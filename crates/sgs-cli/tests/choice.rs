@@ -1,0 +1,399 @@
+//! Lever 3 for the enrollment office over HTTP, on SQLite and (with `TEST_POSTGRES_URL`)
+//! PostgreSQL: who reaches applications and runs, the demo season's verified runs, explanations
+//! in both languages, runs from a public value, refused uploads that change nothing, the
+//! chances families see in the finder without any student data.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use common::*;
+use sgs_domain::Role;
+
+const BASE: &str = "/d/999901/enrollment";
+
+fn encode(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            let value: String = v
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            format!("{k}={value}")
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+async fn post(app: &App, cookie: &str, path: &str, pairs: &[(&str, &str)]) -> Reply {
+    let csrf = app.csrf(cookie).await;
+    let mut all = vec![("csrf", csrf.as_str())];
+    all.extend_from_slice(pairs);
+    app.post_form(path, Some(cookie), &encode(&all)).await
+}
+
+/// Uploads files as the season form sends them.
+async fn upload(app: &App, cookie: &str, season: &str, files: &[(&str, String)]) -> Reply {
+    let csrf = app.csrf(cookie).await;
+    let boundary = "sgs-choice-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"season\"\r\n\r\n{season}\r\n"
+    );
+    for (name, content) in files {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}\"\r\n\
+             Content-Type: text/csv\r\n\r\n{content}\r\n"
+        ));
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    let request = Request::post(format!("{BASE}/files"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body))
+        .unwrap();
+    app.send(request).await
+}
+
+fn example(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/../../docs/examples/choice/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+#[tokio::test]
+async fn only_the_enrollment_office_and_administrators_reach_applications() {
+    for app in apps().await {
+        let name = app.name;
+        let runs = app.store.match_runs("999901").await.unwrap();
+        let official = runs
+            .iter()
+            .find(|r| r.label == "Official match")
+            .unwrap()
+            .id;
+        for role in [Role::Analyst, Role::Reviewer, Role::Partner, Role::Family] {
+            let who = app.login(email(role)).await;
+            for path in [
+                BASE.to_string(),
+                format!("{BASE}/runs/{official}"),
+                format!("{BASE}/runs/{official}/files/assignments.csv"),
+                format!("{BASE}/files/2023-2024/students.csv"),
+            ] {
+                assert_eq!(
+                    app.get(&path, Some(&who)).await.status,
+                    StatusCode::FORBIDDEN,
+                    "{name}: {role:?} on {path}"
+                );
+            }
+            let overview = app.get("/d/999901", Some(&who)).await.body;
+            assert!(
+                !overview.contains("/enrollment\""),
+                "{name}: no Enrollment link for {role:?}"
+            );
+        }
+        for role in [Role::Enrollment, Role::Admin] {
+            let who = app.login(email(role)).await;
+            let page = app.get(BASE, Some(&who)).await;
+            assert_eq!(page.status, StatusCode::OK, "{name}: {role:?}");
+            assert!(page.body.contains("Official match") && page.body.contains("/enrollment\""));
+        }
+        assert_eq!(
+            app.get(BASE, None).await.headers[header::LOCATION],
+            "/login"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_demo_season_is_verified_explained_compared_and_shown_to_families_as_chances() {
+    for app in apps().await {
+        let name = app.name;
+        let staff = app.login(email(Role::Enrollment)).await;
+        let runs = app.store.match_runs("999901").await.unwrap();
+        assert_eq!(
+            runs.len(),
+            2,
+            "{name}: the official run and the old policy replayed"
+        );
+        let official = runs.iter().find(|r| r.label == "Official match").unwrap();
+        let old = runs.iter().find(|r| r.label != "Official match").unwrap();
+        // The seed follows from the committed digest and the public value.
+        let seed = sgs_match::Seed::derive(&official.input_digest, sgs_demo::choice::PUBLIC_VALUE);
+        assert_eq!(official.seed, seed.to_string(), "{name}");
+        let page = app
+            .get(&format!("{BASE}/runs/{}", official.id), Some(&staff))
+            .await
+            .body;
+        assert!(page.contains("Verified: re-running the match"), "{name}");
+        assert!(
+            page.contains("Near East Side"),
+            "{name}: neighborhoods by name"
+        );
+
+        // A student's result in words, then in Spanish.
+        let assignments = app
+            .get(
+                &format!("{BASE}/runs/{}/files/assignments.csv", official.id),
+                Some(&staff),
+            )
+            .await
+            .body;
+        let row = assignments.lines().nth(5).unwrap();
+        let (student, program) = (
+            row.split(',').next().unwrap(),
+            row.split(',').nth(1).unwrap(),
+        );
+        let explained = app
+            .get(
+                &format!("{BASE}/runs/{}?student={student}", official.id),
+                Some(&staff),
+            )
+            .await
+            .body;
+        if program.is_empty() {
+            assert!(
+                explained.contains("No offer") || explained.contains("not offered"),
+                "{name}: {explained}"
+            );
+        } else {
+            assert!(
+                explained.contains(&format!("({program}), choice")),
+                "{name}: {row}"
+            );
+        }
+        let spanish = app.get("/lang/es?back=/", None).await.headers[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let explained = app
+            .get(
+                &format!("{BASE}/runs/{}?student={student}", official.id),
+                Some(&format!("{staff}; {spanish}")),
+            )
+            .await
+            .body;
+        assert!(
+            explained.contains("Oferta") || explained.contains("oferta"),
+            "{name}: in Spanish"
+        );
+        let unknown = app
+            .get(
+                &format!("{BASE}/runs/{}?student=NOBODY", official.id),
+                Some(&staff),
+            )
+            .await
+            .body;
+        assert!(unknown.contains("No applicant has this id: NOBODY"));
+
+        // Published inputs are de-identified: no student groups, no neighborhoods.
+        let published = app
+            .get(
+                &format!("{BASE}/runs/{}/published/students.csv", official.id),
+                Some(&staff),
+            )
+            .await
+            .body;
+        assert!(published.starts_with("student_id"), "{published}");
+        assert!(
+            !published.contains("econ_disadv") && !published.contains("east-side"),
+            "{name}: de-identified"
+        );
+
+        // Deferred acceptance against the old immediate-acceptance policy.
+        let compared = app
+            .get(
+                &format!("{BASE}/compare?a={}&b={}", old.id, official.id),
+                Some(&staff),
+            )
+            .await;
+        assert_eq!(compared.status, StatusCode::OK, "{name}");
+        assert!(
+            compared.body.contains("Worse choice")
+                && compared.body.contains("Economically disadvantaged")
+        );
+
+        // Families see chances per school and priority group, and nothing about any student.
+        let finder = app.get("/d/999901/finder", None).await.body;
+        assert!(
+            finder.contains("Your chance of an offer") && finder.contains("neighborhood:"),
+            "{name}"
+        );
+        assert!(
+            !finder.contains("RK0") && !finder.contains("R600") && !finder.contains("R900"),
+            "{name}: no student ids"
+        );
+        let spanish_finder = app.get("/d/999901/finder", Some(&spanish)).await.body;
+        assert!(
+            spanish_finder.contains("Su probabilidad de oferta")
+                && spanish_finder.contains("vecindario:")
+        );
+    }
+}
+
+#[tokio::test]
+async fn staff_run_from_a_public_value_and_bad_uploads_change_nothing() {
+    for app in apps().await {
+        let name = app.name;
+        let staff = app.login(email(Role::Enrollment)).await;
+        let before = app.store.choice_files("999901", "2023-2024").await.unwrap();
+
+        // A run needs its seed's origin.
+        let refused = post(
+            &app,
+            &staff,
+            &format!("{BASE}/runs"),
+            &[("season", "2023-2024"), ("label", "No seed")],
+        )
+        .await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{name}");
+        assert!(refused.body.contains("public value"), "{}", refused.body);
+        let reply = post(
+            &app,
+            &staff,
+            &format!("{BASE}/runs"),
+            &[
+                ("season", "2023-2024"),
+                ("label", "Rehearsal"),
+                ("public_value", "draw 9 9 9"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "{name}: {}",
+            reply.body
+        );
+        let run = app
+            .store
+            .match_runs("999901")
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| r.label == "Rehearsal")
+            .unwrap();
+        assert_eq!(
+            run.seed,
+            sgs_match::Seed::derive(&run.input_digest, "draw 9 9 9").to_string()
+        );
+        assert_eq!(run.public_value.as_deref(), Some("draw 9 9 9"));
+        // The same applications and public value give the same digest as the official run.
+        let official = app
+            .store
+            .match_runs("999901")
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| r.label == "Official match")
+            .unwrap();
+        assert_eq!(run.input_digest, official.input_digest, "{name}");
+        let bad_policy = post(
+            &app,
+            &staff,
+            &format!("{BASE}/runs"),
+            &[
+                ("season", "2023-2024"),
+                ("label", "x"),
+                ("seed", &"0".repeat(64)),
+                ("policy", "{\"mechanism\": \"coin_toss\"}"),
+            ],
+        )
+        .await;
+        assert_eq!(bad_policy.status, StatusCode::BAD_REQUEST, "{name}");
+
+        // A bad row refuses the whole upload, naming file and line; nothing changes.
+        let mut preferences = example("preferences.csv");
+        preferences.push_str("A01,3,nowhere-k,3\n");
+        let files = [
+            ("programs.csv", example("programs.csv")),
+            ("students.csv", example("students.csv")),
+            ("preferences.csv", preferences),
+        ];
+        let refused = upload(&app, &staff, "2023-2024", &files).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{name}");
+        assert!(
+            refused.body.contains("preferences.csv") && refused.body.contains("nowhere-k"),
+            "{}",
+            refused.body
+        );
+        assert_eq!(
+            app.store.choice_files("999901", "2023-2024").await.unwrap(),
+            before,
+            "{name}: unchanged"
+        );
+
+        // The documented example as a season of its own, then chances with 20 lotteries.
+        let files: Vec<(&str, String)> = [
+            "programs.csv",
+            "students.csv",
+            "preferences.csv",
+            "reserves.csv",
+            "eligibility.csv",
+            "policy.json",
+        ]
+        .into_iter()
+        .map(|n| (n, example(n)))
+        .collect();
+        let reply = upload(&app, &staff, "2030-2031", &files).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "{name}: {}",
+            reply.body
+        );
+        assert_eq!(
+            app.store.choice_seasons("999901").await.unwrap(),
+            ["2030-2031", "2023-2024"]
+        );
+        let reply = post(
+            &app,
+            &staff,
+            &format!("{BASE}/chances"),
+            &[("season", "2030-2031"), ("redraws", "20")],
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{name}");
+        let chances = app.store.offer_chances("999901").await.unwrap().unwrap();
+        assert_eq!(
+            (chances.season.as_str(), chances.redraws),
+            ("2030-2031", 20)
+        );
+        let bad = post(
+            &app,
+            &staff,
+            &format!("{BASE}/chances"),
+            &[("season", "2030-2031"), ("redraws", "5")],
+        )
+        .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        // Every change is audited, and no audit entry holds the files' contents.
+        let audit = app.store.audit_log("999901", 20).await.unwrap();
+        assert!(
+            audit.iter().any(|e| e.action == "set_choice_files")
+                && audit.iter().any(|e| e.action == "record_match_run")
+        );
+        assert!(
+            audit.iter().all(|e| !e
+                .after
+                .as_ref()
+                .map(|a| a.to_string())
+                .unwrap_or_default()
+                .contains("A01,")),
+            "{name}"
+        );
+    }
+}

@@ -1,0 +1,957 @@
+//! Lever 3 for the enrollment office: a season's applications (the files of the open choice
+//! format), runs of the match under a policy with a seed anyone can re-derive, each run's
+//! statistics, cutoffs, verification and per-student explanations, two runs compared (who
+//! gains and who loses a seat), and the chance-of-offer estimate the school finder shows
+//! families.
+//!
+//! Applications hold student ids, so only the enrollment office and administrators reach these
+//! pages; the finder shows only chances per program and priority group. Every computation is
+//! `sgs_match`'s, the same the `sgs match` commands run.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use maud::{html, Markup};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sgs_domain::Role;
+use sgs_match::verify::{commit, outputs, verify, RunRecord, SeedOrigin};
+use sgs_match::{Inputs, Seed};
+use sgs_store::{MatchRun, NewMatchRun, Store};
+
+use crate::auth::Viewer;
+use crate::charts::format_number;
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::layout::{format_time, page};
+use crate::pages::district_ctx;
+use crate::AppState;
+
+type PageResult = Result<Response, AppError>;
+
+const BASE: &str = "/d/{district}/enrollment";
+
+/// The routes of the enrollment office, merged into the app's router.
+pub fn routes() -> Router<AppState> {
+    let at = |tail: &str| format!("{BASE}{tail}");
+    Router::new()
+        .route(BASE, get(index))
+        .route(&at("/files"), post(upload))
+        .route(&at("/files/{season}/{name}"), get(input_file))
+        .route(&at("/runs"), post(create_run))
+        .route(&at("/runs/{id}"), get(run_page))
+        .route(&at("/runs/{id}/files/{name}"), get(output_file))
+        .route(&at("/runs/{id}/published/{name}"), get(published_file))
+        .route(&at("/compare"), get(compare_page))
+        .route(&at("/chances"), post(create_chances))
+}
+
+fn base(district: &str) -> String {
+    format!("/d/{district}/enrollment")
+}
+
+fn bad(message: impl Into<String>) -> AppError {
+    AppError::BadRequest(message.into())
+}
+
+fn percent(part: u32, whole: u32) -> String {
+    if whole == 0 {
+        "–".into()
+    } else {
+        format!("{:.1}%", 100.0 * f64::from(part) / f64::from(whole))
+    }
+}
+
+fn match_lang(lang: Lang) -> sgs_match::Lang {
+    match lang {
+        Lang::En => sgs_match::Lang::En,
+        Lang::Es => sgs_match::Lang::Es,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The work, shared with the command line and the demo.
+
+/// Reads a season's stored files, with `policy` in place of its `policy.json` when given.
+pub async fn season_inputs(
+    store: &Store,
+    district: &str,
+    season: &str,
+    policy: Option<&str>,
+) -> Result<Inputs, AppError> {
+    let files = store.choice_files(district, season).await?;
+    if files.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    read_files(&files, policy)
+}
+
+fn read_files(files: &[(String, String)], policy: Option<&str>) -> Result<Inputs, AppError> {
+    sgs_match::read_from(|name| {
+        if name == "policy.json" {
+            if let Some(policy) = policy {
+                return Ok(Some(policy.as_bytes().to_vec()));
+            }
+        }
+        Ok(files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, c)| c.as_bytes().to_vec()))
+    })
+    .map_err(|e| bad(e.to_string()))
+}
+
+/// Runs the match on a season's applications under `policy` (the season's own when `None`) and
+/// records the run with every output. The seed is derived from the input digest and
+/// `public_value`, or taken as given (`seed`, 64 hex characters).
+#[allow(clippy::too_many_arguments)]
+pub async fn run_match(
+    store: &Store,
+    district: &str,
+    season: &str,
+    label: &str,
+    policy: Option<&str>,
+    public_value: Option<&str>,
+    seed: Option<&str>,
+    actor: &str,
+) -> Result<i64, AppError> {
+    let inputs = season_inputs(store, district, season, policy).await?;
+    let (commitment, _) = commit(&inputs.market, &inputs.policy, &inputs.changes);
+    let origin = public_value.map(|value| SeedOrigin {
+        input_digest: commitment.input_digest.clone(),
+        public_value: value.trim().to_string(),
+    });
+    let seed: Seed = match (&origin, seed) {
+        (Some(origin), _) => origin.seed(),
+        (None, Some(hex)) => hex.trim().parse().map_err(|_| bad(format!("seed {hex:?}: expected 64 hexadecimal characters")))?,
+        (None, None) => inputs
+            .policy
+            .seed
+            .ok_or_else(|| bad("the seed is missing: give the public value announced after applications closed, or a seed"))?,
+    };
+    let run = sgs_match::run_with(&inputs.market, &inputs.policy, seed, &inputs.changes)
+        .map_err(|e| bad(e.to_string()))?;
+    let out = outputs(&run, origin.as_ref());
+    let mut files: Vec<(String, String)> = out
+        .files
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.clone()))
+        .collect();
+    files.push(("run.json".into(), out.record_json()));
+    let summary = serde_json::to_value(sgs_match::stats::summarize(&run, &inputs.attributes))
+        .unwrap_or(Value::Null);
+    let policy_json =
+        serde_json::to_string_pretty(&inputs.policy.without_seed()).unwrap_or_default();
+    let record = NewMatchRun {
+        season,
+        label,
+        policy: &policy_json,
+        public_value: origin.as_ref().map(|o| o.public_value.as_str()),
+        seed: &seed.to_string(),
+        input_digest: &commitment.input_digest,
+        summary: &summary,
+    };
+    Ok(store
+        .record_match_run(district, &record, &files, actor)
+        .await?)
+}
+
+/// Estimates each program's chance of an offer by priority group from `redraws` lotteries over
+/// the season's applications, and stores it for the finder with the programs' schools.
+pub async fn compute_chances(
+    store: &Store,
+    district: &str,
+    season: &str,
+    redraws: u32,
+    actor: &str,
+) -> Result<(), AppError> {
+    let inputs = season_inputs(store, district, season, None).await?;
+    let (commitment, _) = commit(&inputs.market, &inputs.policy, &inputs.changes);
+    let seed = Seed::derive(
+        &commitment.input_digest,
+        &format!("chance of offer, {season}"),
+    );
+    let report =
+        sgs_match::chance::chance_of_offer(&inputs.market, &inputs.policy, seed, redraws, 2)
+            .map_err(|e| bad(e.to_string()))?;
+    let programs: Vec<Value> = inputs
+        .market
+        .programs
+        .iter()
+        .map(|p| json!({"program_id": p.id, "school_id": p.school_id, "grade": p.grade, "name": p.name}))
+        .collect();
+    // Families read the groups by name ("neighborhood"), not by number.
+    let groups: BTreeMap<String, Value> = inputs
+        .policy
+        .priority_groups
+        .iter()
+        .map(|(g, name)| {
+            (
+                g.to_string(),
+                json!({"en": name.get("en"), "es": name.get("es")}),
+            )
+        })
+        .collect();
+    let stored = json!({"report": report, "programs": programs, "priority_groups": groups});
+    store
+        .set_offer_chances(district, season, i64::from(redraws), &stored, actor)
+        .await?;
+    Ok(())
+}
+
+/// A stored run, run again from its season's inputs, policy and seed (deterministic), with
+/// the record it wrote.
+struct Rerun {
+    inputs: Inputs,
+    seed: Seed,
+    record: Option<RunRecord>,
+    files: Vec<(String, String)>,
+}
+
+async fn rerun(store: &Store, district: &str, run: &MatchRun) -> Result<Rerun, AppError> {
+    let inputs = season_inputs(store, district, &run.season, Some(&run.policy)).await?;
+    let seed: Seed = run.seed.parse().map_err(|_| {
+        AppError::Store(sgs_store::StoreError::Corrupt(format!(
+            "run {} seed",
+            run.id
+        )))
+    })?;
+    let files = store.match_run_files(district, run.id).await?;
+    let record = files
+        .iter()
+        .find(|(n, _)| n == "run.json")
+        .and_then(|(_, c)| serde_json::from_str(c).ok());
+    Ok(Rerun {
+        inputs,
+        seed,
+        record,
+        files,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pages.
+
+fn require(viewer: &Viewer, district: &str) -> Result<(), AppError> {
+    viewer.require(district, Role::can_run_enrollment)?;
+    Ok(())
+}
+
+fn mechanism_label(policy: &str, lang: Lang) -> &'static str {
+    if policy.contains("immediate_acceptance") {
+        lang.t("enr.boston")
+    } else {
+        lang.t("enr.da")
+    }
+}
+
+/// The season the page shows.
+#[derive(Deserialize, Default)]
+pub struct SeasonQuery {
+    season: Option<String>,
+}
+
+/// `GET /d/{district}/enrollment`.
+pub async fn index(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+    Query(query): Query<SeasonQuery>,
+) -> PageResult {
+    let ctx = district_ctx(&state, &district).await?;
+    require(&viewer, &district)?;
+    let lang = viewer.lang;
+    let t = |k| lang.t(k);
+    let seasons = state.store.choice_seasons(&district).await?;
+    let season = query
+        .season
+        .filter(|s| seasons.contains(s))
+        .or_else(|| seasons.first().cloned());
+    let url = base(&district);
+    let runs = state.store.match_runs(&district).await?;
+    let chances = state.store.offer_chances(&district).await?;
+    let (files, inputs) = match &season {
+        Some(s) => {
+            let files = state.store.choice_files(&district, s).await?;
+            let inputs = read_files(&files, None).ok();
+            (files, inputs)
+        }
+        None => (vec![], None),
+    };
+    let season_policy = files
+        .iter()
+        .find(|(n, _)| n == "policy.json")
+        .map(|(_, c)| c.clone())
+        .unwrap_or_else(|| "{}".into());
+    let body = html! {
+        p { (t("enr.intro")) }
+        section aria-labelledby="season" {
+            h2 id="season" { (t("enr.season")) @if let Some(s) = &season { " " (s) } }
+            @if seasons.len() > 1 {
+                form method="get" action=(url) class="filters" {
+                    div { label for="season_pick" { (t("enr.season")) } select id="season_pick" name="season" { @for s in &seasons { option value=(s) selected[Some(s) == season.as_ref()] { (s) } } } }
+                    div { button type="submit" { (t("campuses.apply")) } }
+                }
+            }
+            @match (&season, &inputs) {
+                (None, _) => { p { (t("enr.no_season")) } }
+                (Some(_), None) => { p class="error" { (t("enr.unreadable")) } }
+                (Some(s), Some(inputs)) => {
+                    dl class="facts" {
+                        dt { (t("enr.programs")) } dd { (format_number(inputs.market.programs.len() as f64)) " · " (format_number(inputs.market.programs.iter().map(|p| f64::from(p.capacity)).sum())) " " (t("enr.seats")) }
+                        dt { (t("enr.applicants")) } dd { (format_number(inputs.market.students.len() as f64)) }
+                        dt { (t("enr.choices")) } dd { (format_number(inputs.market.choice_count() as f64)) }
+                    }
+                    p { (t("enr.files")) ": " @for (i, (name, _)) in files.iter().enumerate() { @if i > 0 { ", " } a href={ (url) "/files/" (s) "/" (name) } { (name) } } }
+                }
+            }
+        }
+        section aria-labelledby="upload" {
+            h2 id="upload" { (t("enr.upload")) }
+            p { (t("enr.upload_help")) }
+            form method="post" action={ (url) "/files" } enctype="multipart/form-data" {
+                input type="hidden" name="csrf" value=(viewer.csrf());
+                div class="filters" {
+                    div { label for="up_season" { (t("enr.season")) } input id="up_season" name="season" required placeholder="2024-2025" value=(season.clone().unwrap_or_default()); }
+                    @for name in sgs_match::format::INPUT_FILE_NAMES.iter().filter(|n| **n != "changes.csv") {
+                        div { label for={ "f-" (name.replace('.', "-")) } { (name) } input id={ "f-" (name.replace('.', "-")) } name=(name) type="file" accept=".csv,.json,text/csv,application/json"; }
+                    }
+                }
+                p { button type="submit" { (t("enr.upload_button")) } }
+            }
+        }
+        @if let Some(s) = &season {
+            section aria-labelledby="run" {
+                h2 id="run" { (t("enr.run")) }
+                p { (t("enr.run_help")) }
+                form method="post" action={ (url) "/runs" } {
+                    input type="hidden" name="csrf" value=(viewer.csrf());
+                    input type="hidden" name="season" value=(s);
+                    div class="filters" {
+                        div { label for="label" { (t("enr.label")) } input id="label" name="label" required value=(t("enr.official")); }
+                        div { label for="public_value" { (t("enr.public_value")) } input id="public_value" name="public_value" placeholder=(t("enr.public_value_example")); }
+                        div { label for="seed" { (t("enr.seed")) } input id="seed" name="seed" spellcheck="false" placeholder=(t("enr.seed_help")); }
+                    }
+                    p { label for="policy" { (t("enr.policy")) } textarea id="policy" name="policy" rows="8" spellcheck="false" { (season_policy) } }
+                    p { button type="submit" { (t("enr.run_button")) } }
+                }
+            }
+        }
+        section aria-labelledby="runs" {
+            h2 id="runs" { (t("enr.runs")) }
+            @if runs.is_empty() { p { (t("enr.no_runs")) } } @else {
+                div class="table-wrap" { table {
+                    thead { tr {
+                        th scope="col" { (t("enr.label")) } th scope="col" class="wide" { (t("enr.season")) } th scope="col" class="wide" { (t("enr.mechanism")) }
+                        th scope="col" class="num" { (t("enr.first")) } th scope="col" class="num" { (t("enr.top3")) } th scope="col" class="num" { (t("enr.unassigned")) } th scope="col" class="wide" { (t("enr.when")) }
+                    } }
+                    tbody { @for r in &runs {
+                        @let overall = &r.summary["overall"];
+                        @let n = overall["students"].as_u64().unwrap_or(0) as u32;
+                        @let count = |k: &str| overall[k].as_u64().unwrap_or(0) as u32;
+                        tr {
+                            th scope="row" { a href={ (url) "/runs/" (r.id) } { (r.label) } }
+                            td class="wide" { (r.season) }
+                            td class="wide" { (mechanism_label(&r.policy, lang)) }
+                            td class="num" { (percent(count("first_choice"), n)) }
+                            td class="num" { (percent(count("top_three"), n)) }
+                            td class="num" { (percent(count("unassigned"), n)) }
+                            td class="wide" { (format_time(r.created_at)) }
+                        }
+                    } }
+                } }
+            }
+            @if runs.len() >= 2 {
+                form method="get" action={ (url) "/compare" } class="filters" {
+                    div { label for="a" { (t("enr.before")) } select id="a" name="a" { @for r in &runs { option value=(r.id) selected[r.id == runs[runs.len() - 1].id] { (r.id) ": " (r.label) } } } }
+                    div { label for="b" { (t("enr.after")) } select id="b" name="b" { @for r in &runs { option value=(r.id) { (r.id) ": " (r.label) } } } }
+                    div { button type="submit" { (t("enr.compare")) } }
+                }
+            }
+        }
+        @if let Some(s) = &season {
+            section aria-labelledby="chances" {
+                h2 id="chances" { (t("enr.chances")) }
+                p { (t("enr.chances_help")) }
+                @if let Some(c) = &chances { p { (t("enr.chances_last")) " " (c.season) " · " (c.redraws) " " (t("enr.redraws")) " · " (format_time(c.computed_at)) } }
+                form method="post" action={ (url) "/chances" } class="filters" {
+                    input type="hidden" name="csrf" value=(viewer.csrf());
+                    input type="hidden" name="season" value=(s);
+                    div { label for="redraws" { (t("enr.redraws")) } input id="redraws" name="redraws" type="number" min="10" max="2000" value="200"; }
+                    div { button type="submit" { (t("enr.chances_button")) } }
+                }
+            }
+        }
+    };
+    Ok(page(&viewer, Some(&ctx), t("enr.title"), body).into_response())
+}
+
+/// `POST /d/{district}/enrollment/files`: a season's files, checked whole before any is kept.
+pub async fn upload(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+    mut multipart: Multipart,
+) -> PageResult {
+    require(&viewer, &district)?;
+    let user = viewer.user().ok_or(AppError::Unauthorized)?.clone();
+    let mut csrf = None;
+    let mut season = None;
+    let mut files: Vec<(String, String)> = Vec::new();
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| bad(format!("upload: {e}")))?
+    {
+        let name = field.name().unwrap_or("").to_string();
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|e| bad(format!("upload: {e}")))?;
+        match name.as_str() {
+            "csrf" => csrf = Some(String::from_utf8_lossy(&bytes).to_string()),
+            "season" => season = Some(String::from_utf8_lossy(&bytes).trim().to_string()),
+            n if sgs_match::format::INPUT_FILE_NAMES.contains(&n) && !bytes.is_empty() => {
+                let text = String::from_utf8(bytes.to_vec())
+                    .map_err(|_| bad(format!("{n}: the file is not UTF-8 text")))?;
+                files.push((n.to_string(), text));
+            }
+            _ => {}
+        }
+    }
+    viewer.check_csrf(csrf.as_deref())?;
+    let season = season
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| bad("season is blank: expected a school year like 2024-2025"))?;
+    sgs_domain::SchoolYear::parse(&season).map_err(|e| bad(e.to_string()))?;
+    read_files(&files, None)?;
+    files.sort();
+    state
+        .store
+        .set_choice_files(&district, &season, &files, &user.email)
+        .await?;
+    Ok(Redirect::to(&format!("{}?season={season}", base(&district))).into_response())
+}
+
+fn text_download(name: &str, content: String) -> Response {
+    let kind = if name.ends_with(".json") {
+        "application/json"
+    } else {
+        "text/csv; charset=utf-8"
+    };
+    (
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        content,
+    )
+        .into_response()
+}
+
+/// `GET /d/{district}/enrollment/files/{season}/{name}`.
+pub async fn input_file(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((district, season, name)): Path<(String, String, String)>,
+) -> PageResult {
+    require(&viewer, &district)?;
+    let files = state.store.choice_files(&district, &season).await?;
+    let (_, content) = files
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .ok_or(AppError::NotFound)?;
+    Ok(text_download(&name, content))
+}
+
+/// The run form.
+#[derive(Deserialize)]
+pub struct RunForm {
+    csrf: Option<String>,
+    season: String,
+    label: String,
+    policy: Option<String>,
+    public_value: Option<String>,
+    seed: Option<String>,
+}
+
+/// `POST /d/{district}/enrollment/runs`.
+pub async fn create_run(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+    Form(form): Form<RunForm>,
+) -> PageResult {
+    require(&viewer, &district)?;
+    viewer.check_csrf(form.csrf.as_deref())?;
+    let user = viewer.user().ok_or(AppError::Unauthorized)?;
+    let label = form.label.trim();
+    if label.is_empty() {
+        return Err(bad("label is blank: expected a name for the run"));
+    }
+    let nonblank = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let id = run_match(
+        &state.store,
+        &district,
+        form.season.trim(),
+        label,
+        nonblank(&form.policy).as_deref(),
+        nonblank(&form.public_value).as_deref(),
+        nonblank(&form.seed).as_deref(),
+        &user.email,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("{}/runs/{id}", base(&district))).into_response())
+}
+
+/// The chances form.
+#[derive(Deserialize)]
+pub struct ChancesForm {
+    csrf: Option<String>,
+    season: String,
+    redraws: String,
+}
+
+/// `POST /d/{district}/enrollment/chances`.
+pub async fn create_chances(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+    Form(form): Form<ChancesForm>,
+) -> PageResult {
+    require(&viewer, &district)?;
+    viewer.check_csrf(form.csrf.as_deref())?;
+    let user = viewer.user().ok_or(AppError::Unauthorized)?;
+    let redraws: u32 = form
+        .redraws
+        .trim()
+        .parse()
+        .ok()
+        .filter(|n| (10..=2000).contains(n))
+        .ok_or_else(|| {
+            bad(format!(
+                "redraws {:?}: expected a whole number from 10 to 2000",
+                form.redraws
+            ))
+        })?;
+    compute_chances(
+        &state.store,
+        &district,
+        form.season.trim(),
+        redraws,
+        &user.email,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("{}#chances", base(&district))).into_response())
+}
+
+async fn find_run(state: &AppState, district: &str, id: i64) -> Result<MatchRun, AppError> {
+    state
+        .store
+        .match_runs(district)
+        .await?
+        .into_iter()
+        .find(|r| r.id == id)
+        .ok_or(AppError::NotFound)
+}
+
+/// Rates as a table row: students, first, top three, any, unassigned.
+fn rates_row(label: &str, rates: &Value) -> Markup {
+    let n = rates["students"].as_u64().unwrap_or(0) as u32;
+    let count = |k: &str| rates[k].as_u64().unwrap_or(0) as u32;
+    html! {
+        tr {
+            th scope="row" { (label) }
+            td class="num" { (n) }
+            td class="num" { (percent(count("first_choice"), n)) }
+            td class="num" { (percent(count("top_three"), n)) }
+            td class="num" { (percent(count("any_choice"), n)) }
+            td class="num" { (percent(count("unassigned"), n)) }
+        }
+    }
+}
+
+fn rates_table(caption: &str, rows: &[(String, &Value)], lang: Lang) -> Markup {
+    let t = |k| lang.t(k);
+    html! {
+        div class="table-wrap" { table {
+            caption { (caption) }
+            thead { tr { th scope="col" { "" } th scope="col" class="num" { (t("enr.applicants")) } th scope="col" class="num" { (t("enr.first")) } th scope="col" class="num" { (t("enr.top3")) } th scope="col" class="num" { (t("enr.any")) } th scope="col" class="num" { (t("enr.unassigned")) } } }
+            tbody { @for (label, rates) in rows { (rates_row(label, rates)) } }
+        } }
+    }
+}
+
+/// The explain form's query.
+#[derive(Deserialize, Default)]
+pub struct ExplainQuery {
+    student: Option<String>,
+}
+
+/// `GET /d/{district}/enrollment/runs/{id}`: a run's statistics, cutoffs, verification and,
+/// for one student, why she got what she got.
+pub async fn run_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((district, id)): Path<(String, i64)>,
+    Query(query): Query<ExplainQuery>,
+) -> PageResult {
+    let ctx = district_ctx(&state, &district).await?;
+    require(&viewer, &district)?;
+    let lang = viewer.lang;
+    let t = |k| lang.t(k);
+    let run = find_run(&state, &district, id).await?;
+    let again = rerun(&state.store, &district, &run).await?;
+    let published: BTreeMap<String, Vec<u8>> = again
+        .files
+        .iter()
+        .map(|(n, c)| (n.clone(), c.as_bytes().to_vec()))
+        .collect();
+    let verified = again.record.as_ref().and_then(|record| {
+        verify(
+            &again.inputs.market,
+            &again.inputs.policy,
+            &again.inputs.changes,
+            record,
+            &published,
+            run.public_value.as_deref(),
+        )
+        .ok()
+    });
+    let url = base(&district);
+    let summary = &run.summary;
+    let by = |key: &str, label: &dyn Fn(&str) -> String| -> Vec<(String, &Value)> {
+        summary[key]
+            .as_object()
+            .map(|m| m.iter().map(|(k, v)| (label(k), v)).collect())
+            .unwrap_or_default()
+    };
+    let policy: sgs_match::Policy = serde_json::from_str(&run.policy).unwrap_or_default();
+    let code = lang.code();
+    let group_label = |g: &str| {
+        g.parse::<u32>()
+            .map(|g| policy.group_label(g, code))
+            .unwrap_or_else(|_| g.to_string())
+    };
+    let areas: BTreeMap<String, String> = state
+        .store
+        .planning_areas(&district)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect();
+    let area_label = |a: &str| areas.get(a).cloned().unwrap_or_else(|| a.to_string());
+    let cutoffs = again
+        .files
+        .iter()
+        .find(|(n, _)| n == "cutoffs.csv")
+        .map(|(_, c)| c.clone())
+        .unwrap_or_default();
+    let mut cutoff_rows = csv::Reader::from_reader(cutoffs.as_bytes());
+    let cutoff_header: Vec<String> = cutoff_rows
+        .headers()
+        .map(|h| h.iter().map(str::to_string).collect())
+        .unwrap_or_default();
+    let cutoff_records: Vec<Vec<String>> = cutoff_rows
+        .records()
+        .filter_map(Result::ok)
+        .map(|r| r.iter().map(str::to_string).collect())
+        .collect();
+    let explanation: Option<Result<Vec<String>, String>> = query
+        .student
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|student| {
+            let r = sgs_match::run_with(
+                &again.inputs.market,
+                &again.inputs.policy,
+                again.seed,
+                &again.inputs.changes,
+            )
+            .map_err(|e| e.to_string())?;
+            let idx = again
+                .inputs
+                .market
+                .find_student(student)
+                .ok_or_else(|| format!("{}: {student}", t("enr.no_student")))?;
+            Ok(r.explanation_text(&r.explain(idx), match_lang(lang)))
+        });
+    let (_, published_inputs) = commit(
+        &again.inputs.market,
+        &again.inputs.policy,
+        &again.inputs.changes,
+    );
+
+    let body = html! {
+        p { a href=(url) { (t("enr.title")) } }
+        dl class="facts" {
+            dt { (t("enr.season")) } dd { (run.season) }
+            dt { (t("enr.mechanism")) } dd { (mechanism_label(&run.policy, lang)) }
+            dt { (t("enr.seed")) } dd { code { (run.seed) } }
+            @if let Some(v) = &run.public_value { dt { (t("enr.public_value")) } dd { (v) } }
+            dt { (t("enr.digest")) } dd { code { (run.input_digest) } }
+            dt { (t("enr.by")) } dd { (run.created_by) " · " (format_time(run.created_at)) }
+        }
+        section aria-labelledby="verify" {
+            h2 id="verify" { (t("enr.verification")) }
+            @match &verified {
+                Some(v) if v.passed() => p { strong { (t("enr.verified")) } },
+                Some(_) => p class="error" role="alert" { (t("enr.not_verified")) },
+                None => p class="muted" { (t("enr.no_record")) },
+            }
+            p { (t("enr.verify_help")) }
+            p { (t("enr.published")) ": " @for (i, (name, _)) in published_inputs.iter().enumerate() { @if i > 0 { ", " } a href={ (url) "/runs/" (id) "/published/" (name) } { (name) } } }
+            p { (t("enr.outputs")) ": " @for (i, (name, _)) in again.files.iter().enumerate() { @if i > 0 { ", " } a href={ (url) "/runs/" (id) "/files/" (name) } { (name) } } }
+        }
+        section aria-labelledby="results" {
+            h2 id="results" { (t("enr.results")) }
+            (rates_table(t("enr.overall"), &[(t("enr.all").to_string(), &summary["overall"])], lang))
+            (rates_table(t("enr.by_priority"), &by("by_priority_group", &group_label), lang))
+            (rates_table(t("enr.by_group"), &by("by_student_group", &|g: &str| sgs_domain::StudentGroup::parse(g).map(|g| crate::pages::group_label(g, lang).to_string()).unwrap_or_else(|| g.to_string())), lang))
+            (rates_table(t("enr.by_area"), &by("by_planning_area", &area_label), lang))
+            (rates_table(t("enr.by_grade"), &by("by_grade", &|g: &str| g.to_string()), lang))
+        }
+        section aria-labelledby="explain" {
+            h2 id="explain" { (t("enr.explain")) }
+            form method="get" action={ (url) "/runs/" (id) } class="filters" {
+                div { label for="student" { (t("enr.student_id")) } input id="student" name="student" required value=(query.student.clone().unwrap_or_default()); }
+                div { button type="submit" { (t("enr.explain_button")) } }
+            }
+            @match &explanation {
+                Some(Ok(lines)) => ul class="explanation" { @for l in lines { li { (l) } } },
+                Some(Err(e)) => p class="error" role="alert" { (e) },
+                None => {},
+            }
+        }
+        section aria-labelledby="cutoffs" {
+            h2 id="cutoffs" { (t("enr.cutoffs")) }
+            div class="table-wrap" { table {
+                thead { tr { @for h in &cutoff_header { th scope="col" { (h) } } } }
+                tbody { @for r in &cutoff_records { tr { @for (i, c) in r.iter().enumerate() { @if i == 0 { th scope="row" { (c) } } @else { td { (c) } } } } } }
+            } }
+        }
+    };
+    Ok(page(&viewer, Some(&ctx), &run.label, body).into_response())
+}
+
+/// `GET /d/{district}/enrollment/runs/{id}/files/{name}`: an output file.
+pub async fn output_file(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((district, id, name)): Path<(String, i64, String)>,
+) -> PageResult {
+    require(&viewer, &district)?;
+    let files = state.store.match_run_files(&district, id).await?;
+    let (_, content) = files
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .ok_or(AppError::NotFound)?;
+    Ok(text_download(&name, content))
+}
+
+/// `GET /d/{district}/enrollment/runs/{id}/published/{name}`: the canonical, de-identified input
+/// files a district publishes so anyone can verify the run.
+pub async fn published_file(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((district, id, name)): Path<(String, i64, String)>,
+) -> PageResult {
+    require(&viewer, &district)?;
+    let run = find_run(&state, &district, id).await?;
+    let again = rerun(&state.store, &district, &run).await?;
+    let (_, files) = commit(
+        &again.inputs.market,
+        &again.inputs.policy,
+        &again.inputs.changes,
+    );
+    let (_, content) = files
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .ok_or(AppError::NotFound)?;
+    Ok(text_download(&name, content))
+}
+
+/// The compare form's query.
+#[derive(Deserialize)]
+pub struct CompareQuery {
+    a: i64,
+    b: i64,
+}
+
+/// `GET /d/{district}/enrollment/compare?a=&b=`: who gains and who loses a seat between two
+/// runs of the same season.
+pub async fn compare_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+    Query(query): Query<CompareQuery>,
+) -> PageResult {
+    let ctx = district_ctx(&state, &district).await?;
+    require(&viewer, &district)?;
+    let lang = viewer.lang;
+    let t = |k| lang.t(k);
+    let (a, b) = (
+        find_run(&state, &district, query.a).await?,
+        find_run(&state, &district, query.b).await?,
+    );
+    if a.season != b.season {
+        return Err(bad(
+            "the two runs are of different seasons: compare runs on the same applications",
+        ));
+    }
+    let (ra, rb) = (
+        rerun(&state.store, &district, &a).await?,
+        rerun(&state.store, &district, &b).await?,
+    );
+    let run_a = sgs_match::run_with(
+        &ra.inputs.market,
+        &ra.inputs.policy,
+        ra.seed,
+        &ra.inputs.changes,
+    )
+    .map_err(|e| bad(e.to_string()))?;
+    let run_b = sgs_match::run_with(
+        &rb.inputs.market,
+        &rb.inputs.policy,
+        rb.seed,
+        &rb.inputs.changes,
+    )
+    .map_err(|e| bad(e.to_string()))?;
+    let comparison = sgs_match::compare::compare(&run_a, &run_b, &ra.inputs.attributes)
+        .map_err(|e| bad(e.to_string()))?;
+    let c = serde_json::to_value(&comparison).unwrap_or(Value::Null);
+    let areas: BTreeMap<String, String> = state
+        .store
+        .planning_areas(&district)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect();
+    let policy = &ra.inputs.policy;
+    let label = |key: &str, k: &str| -> String {
+        match key {
+            "by_priority_group" => k
+                .parse::<u32>()
+                .map(|g| policy.group_label(g, lang.code()))
+                .unwrap_or_else(|_| k.to_string()),
+            "by_student_group" => sgs_domain::StudentGroup::parse(k)
+                .map(|g| crate::pages::group_label(g, lang).to_string())
+                .unwrap_or_else(|| k.to_string()),
+            "by_planning_area" => areas.get(k).cloned().unwrap_or_else(|| k.to_string()),
+            _ => k.to_string(),
+        }
+    };
+    let tally_rows = |key: &str| -> Vec<(String, Value)> {
+        c[key]
+            .as_object()
+            .map(|m| m.iter().map(|(k, v)| (label(key, k), v.clone())).collect())
+            .unwrap_or_default()
+    };
+    let table = |caption: &str, rows: Vec<(String, Value)>| -> Markup {
+        html! {
+            div class="table-wrap" { table {
+                caption { (caption) }
+                thead { tr { th scope="col" { "" } th scope="col" class="num" { (t("enr.applicants")) } th scope="col" class="num" { (t("enr.better")) } th scope="col" class="num" { (t("enr.worse")) } th scope="col" class="num" { (t("enr.newly_assigned")) } th scope="col" class="num" { (t("enr.newly_unassigned")) } th scope="col" class="num" { (t("enr.same")) } } }
+                tbody { @for (label, v) in &rows { tr {
+                    th scope="row" { (label) }
+                    @for k in ["students", "better", "worse", "newly_assigned", "newly_unassigned", "same"] { td class="num" { (v[k].as_u64().unwrap_or(0)) } }
+                } } }
+            } }
+        }
+    };
+    let body = html! {
+        p { a href=(base(&district)) { (t("enr.title")) } }
+        p { (t("enr.compare_help")) }
+        p { strong { (t("enr.before")) ": " } a href={ (base(&district)) "/runs/" (a.id) } { (a.label) } " (" (mechanism_label(&a.policy, lang)) ") · " strong { (t("enr.after")) ": " } a href={ (base(&district)) "/runs/" (b.id) } { (b.label) } " (" (mechanism_label(&b.policy, lang)) ")" }
+        (table(t("enr.overall"), vec![(t("enr.all").to_string(), c["overall"].clone())]))
+        (table(t("enr.by_priority"), tally_rows("by_priority_group")))
+        (table(t("enr.by_group"), tally_rows("by_student_group")))
+        (table(t("enr.by_area"), tally_rows("by_planning_area")))
+    };
+    Ok(page(&viewer, Some(&ctx), t("enr.compare_title"), body).into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The finder's chances.
+
+/// The chance of an offer at each program of `campus_ids`, for the finder: (program name,
+/// grade, seats, per priority group: its name, mean, low and high in percent).
+pub type FinderChance = (String, String, u32, Vec<(String, f64, f64, f64)>);
+
+/// The latest chances of the programs of these campuses.
+pub async fn finder_chances(
+    store: &Store,
+    district: &str,
+    campus_ids: &[String],
+    lang: Lang,
+) -> Result<(String, i64, Vec<FinderChance>), AppError> {
+    let Some(chances) = store.offer_chances(district).await? else {
+        return Ok((String::new(), 0, Vec::new()));
+    };
+    let code = lang.code();
+    let schools: BTreeMap<&str, (&str, &str, &str)> = chances.report["programs"]
+        .as_array()
+        .map(|ps| {
+            ps.iter()
+                .filter_map(|p| {
+                    Some((
+                        p["program_id"].as_str()?,
+                        (
+                            p["school_id"].as_str().unwrap_or(""),
+                            p["grade"].as_str().unwrap_or(""),
+                            p["name"].as_str().unwrap_or(""),
+                        ),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for p in chances.report["report"]["programs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let id = p["program_id"].as_str().unwrap_or("");
+        let Some((school, grade, name)) = schools.get(id) else {
+            continue;
+        };
+        if !campus_ids.iter().any(|c| c == school) {
+            continue;
+        }
+        let groups = p["groups"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|g| {
+                let priority = g["priority"].as_u64().unwrap_or(0).to_string();
+                let label = chances.report["priority_groups"][&priority][code]
+                    .as_str()
+                    .unwrap_or(&priority)
+                    .to_string();
+                let pct = |k: &str| g["chance"][k].as_f64().unwrap_or(0.0) * 100.0;
+                (label, pct("mean"), pct("low"), pct("high"))
+            })
+            .collect();
+        out.push((
+            name.to_string(),
+            grade.to_string(),
+            p["capacity"].as_u64().unwrap_or(0) as u32,
+            groups,
+        ));
+    }
+    Ok((chances.season, chances.redraws, out))
+}

@@ -523,7 +523,7 @@ async fn the_api_follows_the_same_roles_and_matches_its_openapi_document() {
         let paths = document["paths"].as_object().unwrap();
         assert_eq!(
             paths.len(),
-            21,
+            27,
             "update this test and the document together"
         );
         // Ids for the paths that name one record: a scenario made through the API, and a
@@ -554,8 +554,20 @@ async fn the_api_follows_the_same_roles_and_matches_its_openapi_document() {
             .id
             .to_string();
         for (path, operations) in paths {
+            let measure_id = app
+                .store
+                .measures(DEMO)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|m| m.source == "manual")
+                .unwrap()
+                .id
+                .to_string();
             let id = if path.contains("scenarios") {
                 &scenario_id
+            } else if path.contains("measures") {
+                &measure_id
             } else {
                 &closed
             };
@@ -682,6 +694,57 @@ async fn the_api_follows_the_same_roles_and_matches_its_openapi_document() {
         assert_eq!(
             projections["district"]["likely"].as_array().unwrap().len(),
             3
+        );
+
+        // Levers 3 and 4: initiatives are staff's, match runs the enrollment office's, chances
+        // public and free of student ids.
+        for (path, who, status) in [
+            ("initiatives", &family, StatusCode::FORBIDDEN),
+            ("match-runs", &family, StatusCode::FORBIDDEN),
+            ("match-runs", &analyst, StatusCode::FORBIDDEN),
+            ("initiatives", &analyst, StatusCode::OK),
+        ] {
+            let url = format!("/api/v1/districts/{DEMO}/{path}");
+            assert_eq!(
+                app.json("GET", &url, Some(who), None).await.status,
+                status,
+                "{}: {url}",
+                app.name
+            );
+        }
+        let chances = app
+            .json(
+                "GET",
+                &format!("/api/v1/districts/{DEMO}/offer-chances"),
+                None,
+                None,
+            )
+            .await
+            .body;
+        assert!(
+            chances.contains("\"chances\"") && !chances.contains("\"RK0"),
+            "{}",
+            app.name
+        );
+        let initiatives: Value = serde_json::from_str(
+            &app.json(
+                "GET",
+                &format!("/api/v1/districts/{DEMO}/initiatives"),
+                Some(&analyst),
+                None,
+            )
+            .await
+            .body,
+        )
+        .unwrap();
+        assert!(
+            initiatives
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|i| i["status"]["status"] == "on_track"),
+            "{}",
+            app.name
         );
 
         // Self-assessments: families see none; a reviewer who is not on an open assessment's

@@ -955,3 +955,34 @@ pub async fn finder_chances(
     }
     Ok((chances.season, chances.redraws, out))
 }
+
+// ---------------------------------------------------------------------------------------------
+// The JSON API.
+
+/// `GET /api/v1/districts/{district}/match-runs`: the enrollment office and administrators.
+/// Each run with its policy, seed, digest and summary statistics.
+pub async fn api_runs(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+) -> Result<axum::Json<Value>, crate::error::ApiError> {
+    require(&viewer, &district)?;
+    Ok(axum::Json(json!(state.store.match_runs(&district).await?)))
+}
+
+/// `GET /api/v1/districts/{district}/offer-chances`: public. The latest chance-of-offer estimate
+/// per program and priority group, as the finder shows it; no student data.
+pub async fn api_chances(
+    State(state): State<AppState>,
+    Path(district): Path<String>,
+) -> Result<axum::Json<Value>, crate::error::ApiError> {
+    district_ctx(&state, &district).await?;
+    Ok(axum::Json(
+        match state.store.offer_chances(&district).await? {
+            Some(c) => {
+                json!({"season": c.season, "redraws": c.redraws, "computed_at": c.computed_at, "programs": c.report["programs"], "priority_groups": c.report["priority_groups"], "chances": c.report["report"]["programs"]})
+            }
+            None => Value::Null,
+        },
+    ))
+}

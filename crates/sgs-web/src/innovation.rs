@@ -2138,6 +2138,115 @@ pub async fn values_csv(
     Ok(csv_response(&format!("measure-{id}-{district}.csv"), out))
 }
 
+// ---------------------------------------------------------------------------------------------
+// The JSON API: the same work, under the same roles.
+
+type ApiResult = Result<axum::Json<serde_json::Value>, crate::error::ApiError>;
+
+/// `GET /api/v1/districts/{district}/initiatives`: staff. Every initiative with its status and
+/// the findings behind it, its milestones and its measures' readings.
+pub async fn api_initiatives(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+) -> ApiResult {
+    staff(&viewer, &district)?;
+    district_ctx(&state, &district).await?;
+    let board = board(&state, &district).await?;
+    let list: Vec<serde_json::Value> = board
+        .initiatives
+        .iter()
+        .map(|i| {
+            serde_json::json!({
+                "initiative": i,
+                "status": board.status(i.id),
+                "milestones": board.milestones.iter().filter(|m| m.initiative_id == i.id).collect::<Vec<_>>(),
+                "measures": board.measures.iter().filter(|c| c.measure.initiative_id == Some(i.id)).map(|c| serde_json::json!({
+                    "id": c.measure.id, "name": c.measure.name, "family": c.measure.family, "reading": c.analysis.reading,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    Ok(axum::Json(serde_json::Value::Array(list)))
+}
+
+/// `GET /api/v1/districts/{district}/measures/{id}`: staff. A measure, its points and both
+/// readings (as `sgs chart signals` prints them).
+pub async fn api_measure(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((district, id)): Path<(String, i64)>,
+) -> ApiResult {
+    staff(&viewer, &district)?;
+    let measure = state
+        .store
+        .measure(&district, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let c = charted(&state, &district, measure).await?;
+    Ok(axum::Json(
+        serde_json::json!({"measure": c.measure, "points": c.points, "analysis": c.analysis}),
+    ))
+}
+
+/// New values: `{"values": [{"period": "2025-09", "value": 14.2}, …], "replace": false}`.
+#[derive(Deserialize)]
+pub struct ValuesRequest {
+    values: Vec<Point>,
+    #[serde(default)]
+    replace: bool,
+}
+
+/// `PUT /api/v1/districts/{district}/measures/{id}/values`: administrators and analysts; all
+/// or nothing.
+pub async fn api_set_values(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: axum::http::HeaderMap,
+    Path((district, id)): Path<(String, i64)>,
+    axum::Json(request): axum::Json<ValuesRequest>,
+) -> ApiResult {
+    let actor = editor(
+        &viewer,
+        &district,
+        headers.get("x-csrf-token").and_then(|v| v.to_str().ok()),
+    )?
+    .to_string();
+    let measure = state
+        .store
+        .measure(&district, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    manual_measure(&measure)?;
+    let values: Vec<(String, Option<f64>)> = request
+        .values
+        .into_iter()
+        .map(|p| (p.period, p.value))
+        .collect();
+    state
+        .store
+        .set_measure_values(&district, id, &values, request.replace, &actor)
+        .await?;
+    api_measure(State(state), viewer, Path((district, id))).await
+}
+
+/// `GET /api/v1/districts/{district}/universal-goals`: staff. Each goal with its barriers and
+/// targeted strategies.
+pub async fn api_goals(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+) -> ApiResult {
+    staff(&viewer, &district)?;
+    let mut out = Vec::new();
+    for goal in state.store.universal_goals(&district).await? {
+        let barriers = state.store.barriers(goal.id).await?;
+        let strategies = state.store.strategies(goal.id).await?;
+        out.push(serde_json::json!({"goal": goal, "barriers": barriers, "strategies": strategies}));
+    }
+    Ok(axum::Json(serde_json::Value::Array(out)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

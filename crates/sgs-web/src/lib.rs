@@ -98,6 +98,27 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/districts/{district}/assessments/{id}/results",
             get(assessment::api_results),
+        )
+        .route(
+            "/districts/{district}/initiatives",
+            get(innovation::api_initiatives),
+        )
+        .route(
+            "/districts/{district}/universal-goals",
+            get(innovation::api_goals),
+        )
+        .route(
+            "/districts/{district}/measures/{id}",
+            get(innovation::api_measure),
+        )
+        .route(
+            "/districts/{district}/measures/{id}/values",
+            put(innovation::api_set_values),
+        )
+        .route("/districts/{district}/match-runs", get(choice::api_runs))
+        .route(
+            "/districts/{district}/offer-chances",
+            get(choice::api_chances),
         );
 
     Router::new()

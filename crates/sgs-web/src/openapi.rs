@@ -91,6 +91,13 @@ pub fn document() -> Value {
         op("Record a decision in the annual school plan", editors),
         json!({"campus_id": "999901101", "action": "redesign", "school_year": "2024-2025", "rationale": "Rated D two years running", "owner": "Office of Innovation"}),
     );
+    let values_put = with_body(
+        op(
+            "Add or update a measure's values (all or nothing); `replace` starts the series again",
+            editors,
+        ),
+        json!({"values": [{"period": "2026-11", "value": 13.8}], "replace": false}),
+    );
     let scenario_post = with_body(
         op("Create a what-if scenario from proposed actions; returns its comparison with the baseline", editors),
         json!({"name": "Restart one school", "actions": [{"type": "change_tier", "campus_id": "999901101", "tier": "Quality"}]}),
@@ -137,7 +144,13 @@ pub fn document() -> Value {
             },
             "/api/v1/districts/{district}/scenarios/{id}": {"get": with(op("One scenario and its comparison with the baseline: North Star, seat gaps, utilization, displaced students", staff), &[&district, &id])},
             "/api/v1/districts/{district}/assessments": {"get": with(op("Self-assessments this account may see, with their status", "district accounts on the assessment team or staff"), &[&district])},
-            "/api/v1/districts/{district}/assessments/{id}/results": {"get": with(op("Results of a self-assessment: consensus, spread counts, practice and lever levels, change since last year, priorities; never individual ratings", "the facilitator; staff and raters once the assessment is closed"), &[&district, &id])}
+            "/api/v1/districts/{district}/assessments/{id}/results": {"get": with(op("Results of a self-assessment: consensus, spread counts, practice and lever levels, change since last year, priorities; never individual ratings", "the facilitator; staff and raters once the assessment is closed"), &[&district, &id])},
+            "/api/v1/districts/{district}/initiatives": {"get": with(op("Initiatives of the Office of Innovation, each with its status from its measures and milestones and the findings behind it", staff), &[&district])},
+            "/api/v1/districts/{district}/universal-goals": {"get": with(op("Universal goals with the barriers recorded for each group or place and the targeted strategies", staff), &[&district])},
+            "/api/v1/districts/{district}/measures/{id}": {"get": with(op("A measure, its points, and its run-chart and XmR readings with every signal", staff), &[&district, &id])},
+            "/api/v1/districts/{district}/measures/{id}/values": {"put": with(values_put, &[&district, &id])},
+            "/api/v1/districts/{district}/match-runs": {"get": with(op("Runs of the school-choice match: policy, seed, input digest, summary statistics", "administrator, enrollment staff"), &[&district])},
+            "/api/v1/districts/{district}/offer-chances": {"get": with(op("The latest chance of an offer per program and priority group, as the school finder shows it", "public"), &[&district])}
         }
     })
 }

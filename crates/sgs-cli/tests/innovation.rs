@@ -670,3 +670,60 @@ fn sgs_chart_signals_names_the_signals_of_a_csv_series() {
     let unknown = run(&csv, &["--phase-start", "W99"]);
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("W99"));
 }
+
+#[tokio::test]
+async fn measures_read_from_sgs_data_follow_the_north_star_and_the_match() {
+    for app in apps().await {
+        let name = app.name;
+        let analyst = app.login(email(Role::Analyst)).await;
+        let runs = app.store.match_runs("999901").await.unwrap();
+        let id = created(
+            &post(
+                &app,
+                &analyst,
+                &format!("{BASE}/measures"),
+                &[
+                    ("name", "First choices"),
+                    ("family", "outcome"),
+                    ("better", "up"),
+                    ("unit", "%"),
+                    ("source", "match"),
+                ],
+            )
+            .await,
+        );
+        let csv = app
+            .get(&format!("{BASE}/measures/{id}/values.csv"), Some(&analyst))
+            .await
+            .body;
+        assert_eq!(
+            csv.lines().count(),
+            1 + runs.len(),
+            "{name}: one point per run: {csv}"
+        );
+        let official = runs.iter().find(|r| r.label == "Official match").unwrap();
+        let share = 100.0
+            * official.summary["overall"]["first_choice"]
+                .as_f64()
+                .unwrap()
+            / official.summary["overall"]["students"].as_f64().unwrap();
+        let row = csv
+            .lines()
+            .find(|l| l.contains(&format!("#{}", official.id)))
+            .unwrap();
+        let value: f64 = row.split(',').nth(1).unwrap().parse().unwrap();
+        assert!(
+            (value - share).abs() < 1e-9,
+            "{name}: {row} against {share}"
+        );
+        // Values read from SGS are not typed in.
+        let refused = post(
+            &app,
+            &analyst,
+            &format!("{BASE}/measures/{id}/values"),
+            &[("period", "x"), ("value", "1")],
+        )
+        .await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{name}");
+    }
+}

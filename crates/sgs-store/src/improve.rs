@@ -173,7 +173,9 @@ pub struct Measure {
     pub better: String,
     /// Unit, such as `%` or `students`.
     pub unit: String,
-    /// `manual` (entered or imported), `north_star` or `enrollment` (read from SGS's data).
+    /// `manual` (entered or imported), `north_star`, `enrollment` or `match` (read from SGS's
+    /// data: students in quality seats, enrollment, or the share of applicants offered their
+    /// first choice in each match run).
     pub source: String,
     /// Periods at which a deliberate change started a new phase (limits recomputed).
     pub phase_starts: Vec<String>,
@@ -199,7 +201,7 @@ pub struct NewMeasure<'a> {
 /// The families of measures.
 pub const MEASURE_FAMILIES: [&str; 3] = ["outcome", "process", "balancing"];
 /// Where a measure's values come from.
-pub const MEASURE_SOURCES: [&str; 3] = ["manual", "north_star", "enrollment"];
+pub const MEASURE_SOURCES: [&str; 4] = ["manual", "north_star", "enrollment", "match"];
 
 /// A PDSA cycle.
 #[derive(Debug, Clone, PartialEq, Serialize)]

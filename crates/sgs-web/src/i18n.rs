@@ -495,6 +495,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("in.source.manual", "Entered or imported", "Ingresados o importados"),
     ("in.source.north_star", "Students in quality seats, from SGS", "Estudiantes en asientos de calidad, de SGS"),
     ("in.source.enrollment", "District enrollment, from SGS", "Inscripción del distrito, de SGS"),
+    ("in.source.match", "Applicants offered their first choice, from SGS's match runs", "Solicitantes con oferta en su primera opción, de los sorteos de SGS"),
     ("in.run_chart", "Run chart", "Gráfico de ejecución"),
     ("in.run_help", "Values around the median of each phase. Shifts, trends, runs and crossings are tested with the IHI and Anhøj rules; signal points are marked.", "Valores alrededor de la mediana de cada fase. Los desplazamientos, tendencias, rachas y cruces se prueban con las reglas del IHI y de Anhøj; los puntos con señal están marcados."),
     ("in.xmr_chart", "Control chart (XmR)", "Gráfico de control (XmR)"),

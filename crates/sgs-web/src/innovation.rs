@@ -200,6 +200,24 @@ async fn measure_points(
                 })
                 .collect())
         }
+        "match" => {
+            // Each run of the school-choice match, oldest first: the share offered a first choice.
+            let mut runs = state.store.match_runs(district).await?;
+            runs.reverse();
+            Ok(runs
+                .iter()
+                .map(|r| {
+                    let overall = &r.summary["overall"];
+                    let students = overall["students"].as_f64().unwrap_or(0.0);
+                    Point {
+                        period: format!("{} #{}", r.season, r.id),
+                        value: (students > 0.0).then(|| {
+                            100.0 * overall["first_choice"].as_f64().unwrap_or(0.0) / students
+                        }),
+                    }
+                })
+                .collect())
+        }
         _ => Ok(state
             .store
             .measure_values(measure.id)

@@ -12,32 +12,6 @@ use sgs_domain::Role;
 
 const BASE: &str = "/d/999901/enrollment";
 
-fn encode(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| {
-            let value: String = v
-                .bytes()
-                .map(|b| match b {
-                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                        (b as char).to_string()
-                    }
-                    _ => format!("%{b:02X}"),
-                })
-                .collect();
-            format!("{k}={value}")
-        })
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-async fn post(app: &App, cookie: &str, path: &str, pairs: &[(&str, &str)]) -> Reply {
-    let csrf = app.csrf(cookie).await;
-    let mut all = vec![("csrf", csrf.as_str())];
-    all.extend_from_slice(pairs);
-    app.post_form(path, Some(cookie), &encode(&all)).await
-}
-
 /// Uploads files as the season form sends them.
 async fn upload(app: &App, cookie: &str, season: &str, files: &[(&str, String)]) -> Reply {
     let csrf = app.csrf(cookie).await;

@@ -10,34 +10,6 @@ use sgs_domain::Role;
 
 const BASE: &str = "/d/999901/innovation";
 
-fn encode(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| {
-            let value: String = v
-                .bytes()
-                .map(|b| match b {
-                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                        (b as char).to_string()
-                    }
-                    b' ' => "+".to_string(),
-                    _ => format!("%{b:02X}"),
-                })
-                .collect();
-            format!("{k}={value}")
-        })
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-/// Posts a form as `cookie`'s account with its CSRF token; returns the reply.
-async fn post(app: &App, cookie: &str, path: &str, pairs: &[(&str, &str)]) -> Reply {
-    let csrf = app.csrf(cookie).await;
-    let mut all = vec![("csrf", csrf.as_str())];
-    all.extend_from_slice(pairs);
-    app.post_form(path, Some(cookie), &encode(&all)).await
-}
-
 /// The id at the end of a redirect's location (`…/measures/7`).
 fn created(reply: &Reply) -> i64 {
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);

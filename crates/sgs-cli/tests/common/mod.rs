@@ -174,3 +174,31 @@ pub fn email(role: Role) -> &'static str {
         .unwrap()
         .0
 }
+
+/// Form-encodes `pairs` (letters, digits and `-_.` as they are, everything else escaped).
+pub fn encode(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            let value: String = v
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            format!("{k}={value}")
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Posts a form as `cookie`'s account with its CSRF token.
+pub async fn post(app: &App, cookie: &str, path: &str, pairs: &[(&str, &str)]) -> Reply {
+    let csrf = app.csrf(cookie).await;
+    let mut all = vec![("csrf", csrf.as_str())];
+    all.extend_from_slice(pairs);
+    app.post_form(path, Some(cookie), &encode(&all)).await
+}

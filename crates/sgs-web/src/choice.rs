@@ -872,9 +872,34 @@ pub async fn compare_page(
             } }
         }
     };
+    // One draw can flatter either policy: replay both under the same lotteries and show the
+    // range of the shares that matter.
+    const LOTTERIES: u32 = 40;
+    let bands = |r: &Rerun| {
+        sgs_match::chance::chance_of_offer(&r.inputs.market, &r.inputs.policy, r.seed, LOTTERIES, 2)
+            .map_err(|e| bad(e.to_string()))
+    };
+    let (bands_a, bands_b) = (bands(&ra)?, bands(&rb)?);
+    let band = |b: &sgs_match::chance::Band| {
+        format!(
+            "{:.1}% ({:.1}–{:.1}%)",
+            b.mean * 100.0,
+            b.low * 100.0,
+            b.high * 100.0
+        )
+    };
     let body = html! {
         p { a href=(base(&district)) { (t("enr.title")) } }
         p { (t("enr.compare_help")) }
+        div class="table-wrap" { table {
+            caption { (t("enr.bands")) " (" (LOTTERIES) " " (t("enr.redraws")) ")" }
+            thead { tr { th scope="col" { "" } th scope="col" { (t("enr.first")) } th scope="col" { (t("enr.top3")) } th scope="col" { (t("enr.unassigned")) } } }
+            tbody {
+                @for (label, r, b) in [(t("enr.before"), &a, &bands_a), (t("enr.after"), &b, &bands_b)] {
+                    tr { th scope="row" { (label) ": " (r.label) } td { (band(&b.first_choice)) } td { (band(&b.top_three)) } td { (band(&b.unassigned)) } }
+                }
+            }
+        } }
         p { strong { (t("enr.before")) ": " } a href={ (base(&district)) "/runs/" (a.id) } { (a.label) } " (" (mechanism_label(&a.policy, lang)) ") · " strong { (t("enr.after")) ": " } a href={ (base(&district)) "/runs/" (b.id) } { (b.label) } " (" (mechanism_label(&b.policy, lang)) ")" }
         (table(t("enr.overall"), vec![(t("enr.all").to_string(), c["overall"].clone())]))
         (table(t("enr.by_priority"), tally_rows("by_priority_group")))

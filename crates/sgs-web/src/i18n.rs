@@ -364,6 +364,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("enr.newly_assigned", "Now assigned", "Ahora asignados"),
     ("enr.newly_unassigned", "Now unassigned", "Ahora sin asignar"),
     ("enr.same", "Same", "Igual"),
+    ("enr.bands", "Each policy replayed under the same lotteries: mean and 5–95% range", "Cada política repetida con las mismas loterías: media y rango de 5–95%"),
     ("finder.chances", "Your chance of an offer", "Su probabilidad de oferta"),
     ("finder.chances_help", "From last season's applications replayed under many lotteries: the chance of an offer for a student who ranks the school first, by priority group (from lowest to highest likely value). Rank schools in your true order of preference: the match never punishes that.", "A partir de las solicitudes de la temporada pasada repetidas con muchas loterías: la probabilidad de oferta para quien pone la escuela en primer lugar, por grupo de prioridad (del valor probable más bajo al más alto). Ordene las escuelas según su verdadera preferencia: el sorteo nunca lo castiga."),
     ("finder.program", "Program", "Programa"),

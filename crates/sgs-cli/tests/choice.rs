@@ -199,6 +199,10 @@ async fn the_demo_season_is_verified_explained_compared_and_shown_to_families_as
             compared.body.contains("Worse choice")
                 && compared.body.contains("Economically disadvantaged")
         );
+        assert!(
+            compared.body.contains("same lotteries: mean and 5–95% range"),
+            "{name}: uncertainty bands"
+        );
 
         // Families see chances per school and priority group, and nothing about any student.
         let finder = app.get("/d/999901/finder", None).await.body;

@@ -90,6 +90,11 @@ pub fn commit(
     (commitment, files)
 }
 
+/// The digest of the canonical inputs, as [`commit`] gives it, without keeping the files.
+pub fn input_digest(market: &Market, policy: &Policy, changes: &RunChanges) -> String {
+    digest_of(&canonical_inputs(market, policy, changes))
+}
+
 /// Counts recorded with a run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
@@ -238,6 +243,24 @@ impl Outputs {
 /// Writes a run's outputs and record. The input digest is computed from the run's market,
 /// policy and changes; `seed_origin` says where the seed came from, when it was derived.
 pub fn outputs(run: &Run<'_>, seed_origin: Option<&SeedOrigin>) -> Outputs {
+    outputs_digested(run, seed_origin, None)
+}
+
+/// [`outputs`] when the caller already has the input digest of the run's market, policy and
+/// changes (from [`input_digest`] or [`commit`]), so it is not computed again.
+pub fn outputs_with_digest(
+    run: &Run<'_>,
+    seed_origin: Option<&SeedOrigin>,
+    input_digest: String,
+) -> Outputs {
+    outputs_digested(run, seed_origin, Some(input_digest))
+}
+
+fn outputs_digested(
+    run: &Run<'_>,
+    seed_origin: Option<&SeedOrigin>,
+    known_digest: Option<String>,
+) -> Outputs {
     // Two halves of about equal work on two threads: the digest, the checks and the lottery
     // file on one; assignments, cutoffs and waitlists on the other. Each file is hashed where
     // it is written.
@@ -247,9 +270,10 @@ pub fn outputs(run: &Run<'_>, seed_origin: Option<&SeedOrigin>) -> Outputs {
     };
     let ((input_digest, checks, lottery), mut files) = std::thread::scope(|scope| {
         let side = scope.spawn(|| {
-            let (commitment, _) = commit(run.market, &run.policy, &run.changes);
+            let digest =
+                known_digest.unwrap_or_else(|| input_digest(run.market, &run.policy, &run.changes));
             let lottery = write_lottery(run).map(|text| hashed("lottery.csv", text));
-            (commitment.input_digest, check(run), lottery)
+            (digest, check(run), lottery)
         });
         let files = vec![
             hashed("assignments.csv", write_assignments(run)),

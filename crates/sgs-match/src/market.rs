@@ -291,6 +291,16 @@ impl MarketBuilder {
         self.student_index.get(id).copied()
     }
 
+    /// Students added so far.
+    pub(crate) fn student_count(&self) -> usize {
+        self.students.len()
+    }
+
+    /// Program ids by builder index.
+    pub(crate) fn program_ids(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.programs.iter().map(|p| p.id.as_str())
+    }
+
     /// The id of a student by builder index.
     pub fn student_id(&self, student: StudentIdx) -> &str {
         &self.students[student as usize].id

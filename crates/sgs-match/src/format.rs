@@ -537,71 +537,82 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<Inputs, FormatError> {
 
     // Preferences: collected (a large file in two halves on two threads), then put in rank
     // order per student and checked.
-    let mut rows = preference_rows_parallel(files, &builder)?;
-    if !rows
-        .windows(2)
-        .all(|w| (w[0].student, w[0].rank) <= (w[1].student, w[1].rank))
-    {
+    let mut parts = preference_rows_parallel(files, &builder)?;
+    let in_order = {
+        let mut rows = parts.iter().flatten();
+        let mut previous = rows.next().map(|r| (r.student, r.rank));
+        rows.all(|r| {
+            let here = (r.student, r.rank);
+            let ok = previous <= Some(here);
+            previous = Some(here);
+            ok
+        })
+    };
+    if !in_order {
+        let mut rows: Vec<Row> = parts.into_iter().flatten().collect();
         rows.sort_by_key(|r| (r.student, r.rank, r.line));
+        parts = vec![rows];
     }
     let file = files.preferences.name;
     // Per program: the line where the current student ranked it, if she did.
     let mut seen: Vec<(u32, u64)> = Vec::new();
-    builder.reserve_choices(rows.len());
-    for group in rows.chunk_by(|a, b| a.student == b.student) {
-        for (i, row) in group.iter().enumerate() {
-            let expected_rank = i as u32 + 1;
-            if row.rank < expected_rank {
-                let student_id = builder.student_id(row.student);
-                return Err(error(
-                    file,
-                    Some(row.line),
-                    Some("rank"),
-                    Some(&row.rank.to_string()),
-                    &format!("a rank student {student_id} has not used yet"),
-                ));
-            }
-            if row.rank > expected_rank {
-                let student_id = builder.student_id(row.student);
-                return Err(error(
-                    file,
-                    Some(row.line),
-                    Some("rank"),
-                    Some(&row.rank.to_string()),
-                    &format!(
-                        "ranks without gaps: student {student_id} has no rank {expected_rank}"
-                    ),
-                ));
-            }
-            let p = row.program as usize;
-            if seen.len() <= p {
-                seen.resize(p + 1, (u32::MAX, 0));
-            }
-            if seen[p].0 == row.student {
-                let first = seen[p].1;
-                let student_id = builder.student_id(row.student);
-                return Err(error(
-                    file,
-                    Some(row.line),
-                    Some("program_id"),
-                    None,
-                    &format!(
-                        "each program once per student: student {student_id} already ranks it on line {first}"
-                    ),
-                ));
-            }
-            seen[p] = (row.student, row.line);
-            builder.choice(
-                row.student,
-                Choice {
-                    program: row.program,
-                    priority: row.priority,
-                    score: row.score,
-                },
-            );
+    builder.reserve_choices(parts.iter().map(Vec::len).sum());
+    let mut current = u32::MAX;
+    let mut expected_rank = 0;
+    for row in parts.iter().flatten() {
+        if row.student != current {
+            current = row.student;
+            expected_rank = 0;
         }
+        expected_rank += 1;
+        if row.rank < expected_rank {
+            let student_id = builder.student_id(row.student);
+            return Err(error(
+                file,
+                Some(row.line),
+                Some("rank"),
+                Some(&row.rank.to_string()),
+                &format!("a rank student {student_id} has not used yet"),
+            ));
+        }
+        if row.rank > expected_rank {
+            let student_id = builder.student_id(row.student);
+            return Err(error(
+                file,
+                Some(row.line),
+                Some("rank"),
+                Some(&row.rank.to_string()),
+                &format!("ranks without gaps: student {student_id} has no rank {expected_rank}"),
+            ));
+        }
+        let p = row.program as usize;
+        if seen.len() <= p {
+            seen.resize(p + 1, (u32::MAX, 0));
+        }
+        if seen[p].0 == row.student {
+            let first = seen[p].1;
+            let student_id = builder.student_id(row.student);
+            return Err(error(
+                file,
+                Some(row.line),
+                Some("program_id"),
+                None,
+                &format!(
+                    "each program once per student: student {student_id} already ranks it on line {first}"
+                ),
+            ));
+        }
+        seen[p] = (row.student, row.line);
+        builder.choice(
+            row.student,
+            Choice {
+                program: row.program,
+                priority: row.priority,
+                score: row.score,
+            },
+        );
     }
-    drop(rows);
+    drop(parts);
 
     // Reserves, checked per program as they are read so that a problem names its line.
     if let Some(file) = files.reserves {
@@ -827,11 +838,11 @@ pub fn read_changes(file: InputFile<'_>, market: &Market) -> Result<RunChanges, 
 fn preference_rows_parallel(
     files: &InputFiles<'_>,
     builder: &MarketBuilder,
-) -> Result<Vec<Row>, FormatError> {
+) -> Result<Vec<Vec<Row>>, FormatError> {
     let file = files.preferences;
     let bytes = file.bytes;
-    if let Some(rows) = crate::plain::preference_rows(bytes, builder) {
-        return Ok(rows);
+    if let Some(parts) = crate::plain::preference_rows(bytes, builder) {
+        return Ok(parts);
     }
     let header_end = bytes.iter().position(|&b| b == b'\n');
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -847,7 +858,7 @@ fn preference_rows_parallel(
         _ => None,
     };
     let Some((header_end, at)) = split else {
-        return preference_rows(files, file, 0, builder);
+        return preference_rows(files, file, 0, builder).map(|rows| vec![rows]);
     };
     // The second half, behind a copy of the header; its lines are counted from the file's.
     let mut second = Vec::with_capacity(header_end + 1 + bytes.len() - at);
@@ -870,9 +881,7 @@ fn preference_rows_parallel(
         let first = preference_rows(files, first_half, 0, builder);
         (first, later.join().expect("a reading thread panicked"))
     });
-    let mut rows = a?;
-    rows.extend(b?);
-    Ok(rows)
+    Ok(vec![a?, b?])
 }
 
 /// Reads the rows of (part of) `preferences.csv`; `line_offset` is added to line numbers.
@@ -1280,9 +1289,14 @@ fn field_len(value: &str) -> usize {
 
 const PREFERENCES_HEADER: &str = "student_id,rank,program_id,priority\n";
 
-/// Writes the canonical `preferences.csv` to `sink` in chunks of at least `chunk` bytes (the
-/// last one shorter), or in one piece when `chunk` is `usize::MAX`.
-pub(crate) fn canonical_preferences(market: &Market, chunk: usize, mut sink: impl FnMut(&[u8])) {
+/// Writes the canonical `preferences.csv` in chunks of at least `chunk` bytes (the last one
+/// shorter), or in one piece when `chunk` is `usize::MAX`: `sink` takes each full buffer and
+/// returns one to go on with (a new one, or an earlier one back).
+pub(crate) fn canonical_preferences(
+    market: &Market,
+    chunk: usize,
+    mut sink: impl FnMut(Vec<u8>) -> Vec<u8>,
+) {
     let scores = market.has_scores();
     let capacity = if chunk == usize::MAX {
         market.choice_count() * 24 + 64
@@ -1295,19 +1309,27 @@ pub(crate) fn canonical_preferences(market: &Market, chunk: usize, mut sink: imp
     } else {
         PREFERENCES_HEADER.as_bytes()
     });
-    let program_ids = program_cells(market);
+    // Each program as `,<id>,`, written between the rank and the priority.
+    let programs: Vec<Vec<u8>> = market
+        .programs
+        .iter()
+        .map(|p| {
+            let mut cell = vec![b','];
+            push_field(&mut cell, &p.id);
+            cell.push(b',');
+            cell
+        })
+        .collect();
     let mut id = Vec::new();
     for (s, student) in market.students.iter().enumerate() {
         id.clear();
         push_field(&mut id, &student.id);
+        id.push(b',');
         for r in 0..market.list_len(s as u32) {
             let c = market.choice(s as u32, r);
             out.extend_from_slice(&id);
-            out.push(b',');
             push_digits(&mut out, r as u64 + 1);
-            out.push(b',');
-            out.extend_from_slice(program_ids[c.program as usize].as_bytes());
-            out.push(b',');
+            out.extend_from_slice(&programs[c.program as usize]);
             push_digits(&mut out, c.priority as u64);
             if scores {
                 out.push(b',');
@@ -1318,11 +1340,11 @@ pub(crate) fn canonical_preferences(market: &Market, chunk: usize, mut sink: imp
             out.push(b'\n');
         }
         if out.len() >= chunk {
-            sink(&out);
+            out = sink(out);
             out.clear();
         }
     }
-    sink(&out);
+    sink(out);
 }
 
 /// [`canonical_inputs`], with `preferences.csv` left empty unless `with_preferences`.
@@ -1371,8 +1393,11 @@ pub(crate) fn canonical_files(
     }
 
     let preferences = if with_preferences {
-        let mut bytes = Vec::with_capacity(market.choice_count() * 24 + 64);
-        canonical_preferences(market, usize::MAX, |chunk| bytes.extend_from_slice(chunk));
+        let mut bytes = Vec::new();
+        canonical_preferences(market, usize::MAX, |whole| {
+            bytes = whole;
+            Vec::new()
+        });
         text_of(bytes)
     } else {
         String::new()

@@ -277,13 +277,17 @@ impl MarketBuilder {
 
     /// Adds a student and returns its builder index.
     pub fn student(&mut self, student: Student) -> Result<StudentIdx, BuildError> {
-        if self.student_index.contains_key(&student.id) {
-            return Err(BuildError::DuplicateStudent(student.id));
-        }
         let i = self.students.len() as StudentIdx;
-        self.student_index.insert(student.id.clone(), i);
-        self.students.push(student);
-        Ok(i)
+        match self.student_index.entry(student.id.clone()) {
+            std::collections::hash_map::Entry::Occupied(_) => {
+                Err(BuildError::DuplicateStudent(student.id))
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(i);
+                self.students.push(student);
+                Ok(i)
+            }
+        }
     }
 
     /// The builder index of a student id.

@@ -84,12 +84,39 @@ impl<'a> IdTable<'a> {
             if slot == 0 {
                 return None;
             }
-            if self.ids[slot as usize - 1] == id {
+            if same(self.ids[slot as usize - 1], id) {
                 return Some(slot - 1);
             }
             at = (at + 1) & self.mask;
         }
     }
+}
+
+/// Whether two short ids are equal, compared in words rather than through `memcmp`, whose
+/// call costs more than the comparison for ids of a few bytes.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("8"));
+    if n >= 8 {
+        let mut at = 0;
+        while at + 8 <= n {
+            if word(a, at) != word(b, at) {
+                return false;
+            }
+            at += 8;
+        }
+        // The last word overlaps the one before when the length is not a multiple of 8.
+        return at == n || word(a, n - 8) == word(b, n - 8);
+    }
+    if n >= 4 {
+        let half = |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().expect("4"));
+        return half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4);
+    }
+    a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// A whole number of ASCII digits only (at most nine), or `None`.
@@ -179,11 +206,11 @@ fn rows_in(
         let cell = |k: usize| text[cuts[k]..cuts[k + 1] - 1].trim_ascii();
         let id = cell(si);
         let student = match current {
-            Some((known, index)) if known == id => index,
+            Some((known, index)) if same(known, id) => index,
             _ => {
                 // The student after the previous one in students.csv, or a lookup.
                 let next = current.map_or(0, |(_, index)| index + 1);
-                let index = if next < students && builder.student_id(next).as_bytes() == id {
+                let index = if next < students && same(builder.student_id(next).as_bytes(), id) {
                     next
                 } else {
                     builder.student_index(std::str::from_utf8(id).ok()?)?
@@ -211,7 +238,7 @@ fn rows_in(
 
 /// Reads a plain `preferences.csv` (see the module documentation), a large one in two halves
 /// on two threads; `None` when the file is not plain, and the general reader takes over.
-pub(crate) fn preference_rows(bytes: &[u8], builder: &MarketBuilder) -> Option<Vec<Row>> {
+pub(crate) fn preference_rows(bytes: &[u8], builder: &MarketBuilder) -> Option<Vec<Vec<Row>>> {
     if bytes.contains(&b'"') {
         return None;
     }
@@ -231,22 +258,22 @@ pub(crate) fn preference_rows(bytes: &[u8], builder: &MarketBuilder) -> Option<V
         .flatten()
         .filter(|&at| at < bytes.len());
     let Some(at) = split else {
-        return rows_in(bytes, start, bytes.len(), 2, columns, builder, &programs);
+        return rows_in(bytes, start, bytes.len(), 2, columns, builder, &programs)
+            .map(|rows| vec![rows]);
     };
     let (first, second) = std::thread::scope(|scope| {
         let later = scope.spawn(|| rows_in(bytes, at, bytes.len(), 0, columns, builder, &programs));
         let first = rows_in(bytes, start, at, 2, columns, builder, &programs);
         (first, later.join().expect("a reading thread panicked"))
     });
-    let mut rows = first?;
+    let first = first?;
     let mut second = second?;
     // Every line of the first half holds one row.
-    let offset = 2 + rows.len() as u64;
+    let offset = 2 + first.len() as u64;
     for row in &mut second {
         row.line += offset;
     }
-    rows.append(&mut second);
-    Some(rows)
+    Some(vec![first, second])
 }
 
 #[cfg(test)]
@@ -394,6 +421,34 @@ mod tests {
             "a-much-longer-id-than-eight",
         ] {
             assert_eq!(table.get(other.as_bytes()), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn short_ids_compare_as_bytes() {
+        let ids = [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "abcd",
+            "abcde",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefghijklmnop",
+            "abcdefghijklmnopq",
+        ];
+        for a in ids {
+            for b in ids {
+                assert_eq!(same(a.as_bytes(), b.as_bytes()), a == b, "{a} {b}");
+            }
+            let mut changed = a.as_bytes().to_vec();
+            for i in 0..changed.len() {
+                changed[i] ^= 1;
+                assert!(!same(a.as_bytes(), &changed), "{a} at {i}");
+                changed[i] ^= 1;
+            }
         }
     }
 

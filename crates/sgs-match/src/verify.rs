@@ -109,17 +109,48 @@ pub fn input_digest(market: &Market, policy: &Policy, changes: &RunChanges) -> S
         hasher.update(size.to_string().as_bytes());
         hasher.update(b"\n");
         if preferences {
-            let mut written = 0;
-            canonical_preferences(market, 1 << 16, |chunk| {
-                written += chunk.len();
-                hasher.update(chunk);
-            });
+            let written = hash_preferences(market, &mut hasher);
             assert_eq!(written, length, "the canonical preferences' length");
         } else {
             hasher.update(text.as_bytes());
         }
     }
     hex::encode(hasher.finalize())
+}
+
+/// Hashes the canonical `preferences.csv` in chunks; a large one is written on a second
+/// thread while this one hashes. Returns its length.
+fn hash_preferences(market: &Market, hasher: &mut Sha256) -> usize {
+    const CHUNK: usize = 1 << 18;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut written = 0;
+    if threads < 2 || market.choice_count() < 100_000 {
+        canonical_preferences(market, CHUNK, |chunk| {
+            written += chunk.len();
+            hasher.update(&chunk);
+            chunk
+        });
+        return written;
+    }
+    std::thread::scope(|scope| {
+        let (full, chunks) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+        let (back, empties) = std::sync::mpsc::channel::<Vec<u8>>();
+        scope.spawn(move || {
+            canonical_preferences(market, CHUNK, |chunk| {
+                // The hashing side has stopped only if it panicked.
+                let _ = full.send(chunk);
+                empties
+                    .try_recv()
+                    .unwrap_or_else(|_| Vec::with_capacity(CHUNK + 4096))
+            });
+        });
+        for chunk in chunks {
+            written += chunk.len();
+            hasher.update(&chunk);
+            let _ = back.send(chunk);
+        }
+    });
+    written
 }
 
 /// Counts recorded with a run.
@@ -270,7 +301,7 @@ impl Outputs {
 /// Writes a run's outputs and record. The input digest is computed from the run's market,
 /// policy and changes; `seed_origin` says where the seed came from, when it was derived.
 pub fn outputs(run: &Run<'_>, seed_origin: Option<&SeedOrigin>) -> Outputs {
-    outputs_digested(run, seed_origin, None)
+    outputs_digested(run, seed_origin, None, None).expect("nothing is written")
 }
 
 /// [`outputs`] when the caller already has the input digest of the run's market, policy and
@@ -280,22 +311,43 @@ pub fn outputs_with_digest(
     seed_origin: Option<&SeedOrigin>,
     input_digest: String,
 ) -> Outputs {
-    outputs_digested(run, seed_origin, Some(input_digest))
+    outputs_digested(run, seed_origin, Some(input_digest), None).expect("nothing is written")
+}
+
+/// A function that stores one output file: its name and bytes.
+pub type WriteFile<'w> = &'w (dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync);
+
+/// [`outputs_with_digest`] that also hands every file to `write` as soon as it is made, on
+/// the thread that made it, and `run.json` last, so that storing the files overlaps making
+/// the others. Stops at the first error `write` returns.
+pub fn write_outputs(
+    run: &Run<'_>,
+    seed_origin: Option<&SeedOrigin>,
+    input_digest: String,
+    write: WriteFile<'_>,
+) -> std::io::Result<Outputs> {
+    let out = outputs_digested(run, seed_origin, Some(input_digest), Some(write))?;
+    write("run.json", out.record_json().as_bytes())?;
+    Ok(out)
 }
 
 fn outputs_digested(
     run: &Run<'_>,
     seed_origin: Option<&SeedOrigin>,
     known_digest: Option<String>,
-) -> Outputs {
+    write: Option<WriteFile<'_>>,
+) -> std::io::Result<Outputs> {
     // Two halves of about equal work on two threads: the digest (unless known), the checks,
-    // assignments and the lottery file on one; cutoffs and waitlists on the other. Each file is hashed where
-    // it is written.
-    let hashed = |name: &'static str, text: String| {
+    // assignments and the lottery file on one; cutoffs and waitlists on the other. Each file is
+    // hashed, and written when asked, where it is made.
+    let hashed = |name: &'static str, text: String| -> std::io::Result<_> {
+        if let Some(write) = write {
+            write(name, text.as_bytes())?;
+        }
         let hash = sha256_hex(text.as_bytes());
-        (name, text, hash)
+        Ok((name, text, hash))
     };
-    let ((input_digest, checks, lottery), mut files) = std::thread::scope(|scope| {
+    let ((input_digest, checks, lottery), files_made) = std::thread::scope(|scope| {
         let side = scope.spawn(|| {
             let digest =
                 known_digest.unwrap_or_else(|| input_digest(run.market, &run.policy, &run.changes));
@@ -303,15 +355,20 @@ fn outputs_digested(
             let lottery = write_lottery(run).map(|text| hashed("lottery.csv", text));
             (digest, check(run), (assignments, lottery))
         });
-        let files = vec![
+        let files = [
             hashed("cutoffs.csv", write_cutoffs(run)),
             hashed("waitlists.csv", write_waitlists(run)),
         ];
         (side.join().expect("the digest thread panicked"), files)
     });
     let (assignments, lottery) = lottery;
-    files.insert(0, assignments);
-    files.extend(lottery);
+    let mut files = vec![assignments?];
+    for file in files_made {
+        files.push(file?);
+    }
+    if let Some(lottery) = lottery {
+        files.push(lottery?);
+    }
     let summary = summarize(run, &crate::attributes::Attributes::none());
     let o = &run.outcome;
     let record = RunRecord {
@@ -347,7 +404,7 @@ fn outputs_digested(
         .into_iter()
         .map(|(name, text, _)| (name, text))
         .collect();
-    Outputs { files, record }
+    Ok(Outputs { files, record })
 }
 
 /// One published file compared with the re-run.

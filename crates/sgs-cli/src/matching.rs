@@ -403,9 +403,12 @@ fn run(
     public_value: Option<&str>,
     seed_digest: Option<&str>,
 ) -> anyhow::Result<i32> {
+    let stages = Stages::new();
     let inputs = load(input, None)?;
+    stages.mark("read");
     let (market, policy, changes) = (&inputs.market, &inputs.policy, &inputs.changes);
     let digest = verify::input_digest(market, policy, changes);
+    stages.mark("digest");
     let (seed, origin) = match (seed, public_value) {
         (Some(hex), _) => (parse_seed(hex)?, None),
         (None, Some(value)) => {
@@ -435,11 +438,15 @@ fn run(
         },
     };
     let run = sgs_match::run_with(market, policy, seed, changes)?;
-    let out = verify::outputs_with_digest(&run, origin.as_ref(), digest);
+    stages.mark("match");
     std::fs::create_dir_all(output)
         .with_context(|| format!("{}: cannot create the directory", output.display()))?;
-    out.write_each(|name, bytes| std::fs::write(output.join(name), bytes))
-        .with_context(|| format!("{}: cannot write the outputs", output.display()))?;
+    // Each file is written as soon as it is made, while the others are still being made.
+    let out = verify::write_outputs(&run, origin.as_ref(), digest, &|name, bytes| {
+        std::fs::write(output.join(name), bytes)
+    })
+    .with_context(|| format!("{}: cannot write the outputs", output.display()))?;
+    stages.mark("outputs and write");
 
     let record = &out.record;
     let c = &record.counts;
@@ -483,6 +490,30 @@ fn run(
     );
     print!("{text}");
     Ok(if record.checks.passed() { 0 } else { 1 })
+}
+
+/// With `SGS_MATCH_STAGES` set, prints how long each stage of a command took, to standard
+/// error (for profiling).
+struct Stages(Option<std::cell::Cell<std::time::Instant>>);
+
+impl Stages {
+    fn new() -> Self {
+        Stages(
+            std::env::var_os("SGS_MATCH_STAGES")
+                .map(|_| std::cell::Cell::new(std::time::Instant::now())),
+        )
+    }
+
+    fn mark(&self, stage: &str) {
+        if let Some(last) = &self.0 {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "{stage}: {:.1} ms",
+                (now - last.get()).as_secs_f64() * 1000.0
+            );
+            last.set(now);
+        }
+    }
 }
 
 fn commit(input: &Path, out: Option<&Path>, publish: Option<&Path>) -> anyhow::Result<i32> {

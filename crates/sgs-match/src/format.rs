@@ -1369,7 +1369,9 @@ pub(crate) fn canonical_files(
     }
 
     let given = market.has_given_lottery_numbers();
-    let mut students = String::from(if given {
+    let id_bytes: usize = market.students.iter().map(|s| s.id.len()).sum();
+    let mut students = String::with_capacity(id_bytes + market.student_count() * 16 + 80);
+    students.push_str(if given {
         "student_id,family_key,lottery_number,grade,guaranteed_program_id,late\n"
     } else {
         "student_id,family_key,grade,guaranteed_program_id,late\n"

@@ -8,6 +8,8 @@ use clap::{Parser, Subcommand};
 use sgs_domain::{DistrictId, Role, SchoolYear};
 use sgs_import::FileKind;
 
+mod matching;
+
 #[derive(Parser)]
 #[command(
     name = "sgs",
@@ -97,6 +99,12 @@ enum Command {
     Chart {
         #[command(subcommand)]
         what: ChartCommand,
+    },
+    /// School-choice match on files in the choice-data format (docs/choice-format.md): run,
+    /// commit, verify, explain, statistics, chance of offer, policy comparison. No database.
+    Match {
+        #[command(subcommand)]
+        what: matching::MatchCommand,
     },
     /// Create or update an account. The password is read from SGS_PASSWORD.
     User {
@@ -323,6 +331,10 @@ async fn main() -> anyhow::Result<()> {
     // Charts read a file, not the database.
     if let Command::Chart { what } = &cli.command {
         return chart(what);
+    }
+    // The match reads and writes files, not the database; it prints its own errors.
+    if let Command::Match { what } = &cli.command {
+        std::process::exit(matching::main(what));
     }
     let store = sgs_cli::open_store(cli.database_url.as_deref(), &cli.data_dir).await?;
 
@@ -551,6 +563,7 @@ async fn main() -> anyhow::Result<()> {
             }
         },
         Command::Chart { .. } => unreachable!("charts are drawn before the store is opened"),
+        Command::Match { .. } => unreachable!("matches are run before the store is opened"),
         Command::User {
             email,
             name,

@@ -12,6 +12,8 @@
 //! cargo bench -p sgs-match --bench market -- --city --quick  # city match and command only
 //! cargo bench -p sgs-match --bench market -- --export DIR N  # an N-student city-like market
 //!                                      # in the choice format, with the engine's outputs
+//! cargo bench -p sgs-match --bench market -- --export-city DIR  # the city market's inputs,
+//!                                      # for timing `sgs match run` on them
 //! ```
 //!
 //! For profiling one part under `perf`: `--profile-match` (50 city matches),
@@ -540,6 +542,14 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.iter().any(|a| a == "--state-child") {
         state_child();
+        return;
+    }
+    if let Some(i) = args.iter().position(|a| a == "--export-city") {
+        // The city market's input files, as the whole-command bench reads them, for timing
+        // `sgs match run` itself.
+        let dir = PathBuf::from(&args[i + 1]);
+        write_inputs(&dir, &Programs::city(), CITY_STUDENTS, CITY_CHOICES, "{}\n");
+        println!("wrote the city market's inputs to {}", dir.display());
         return;
     }
     if let Some(i) = args.iter().position(|a| a == "--export") {

@@ -67,6 +67,17 @@ impl Key {
         }
     }
 
+    /// The key as one number in the same order, when it carries no score: sorting these is
+    /// faster than sorting keys.
+    pub(crate) fn packed(self) -> Option<u128> {
+        (self.score == u64::MAX).then(|| Packed::from_key(self).0)
+    }
+
+    /// The key of [`Key::packed`]'s number.
+    pub(crate) fn from_packed(packed: u128) -> Key {
+        Packed(packed).key()
+    }
+
     /// The student's priority group.
     pub fn priority(&self) -> u32 {
         ((self.head >> 1) & crate::market::MAX_PRIORITY as u64) as u32

@@ -15,13 +15,14 @@
 //! input digest covers and that are published for verification, therefore contain neither.
 
 use std::collections::HashMap;
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 use crate::attributes::{Attributes, StudentAttributes};
 use crate::engine::RunChanges;
 use crate::market::{
     Choice, Market, MarketBuilder, Program, Reserve, Seats, Student, MAX_PRIORITY, OPEN,
 };
+use crate::plain::Row;
 use crate::policy::Policy;
 use crate::run::Run;
 
@@ -536,71 +537,82 @@ pub fn read_inputs(files: &InputFiles<'_>) -> Result<Inputs, FormatError> {
 
     // Preferences: collected (a large file in two halves on two threads), then put in rank
     // order per student and checked.
-    let mut rows = preference_rows_parallel(files, &builder)?;
-    if !rows
-        .windows(2)
-        .all(|w| (w[0].student, w[0].rank) <= (w[1].student, w[1].rank))
-    {
+    let mut parts = preference_rows_parallel(files, &builder)?;
+    let in_order = {
+        let mut rows = parts.iter().flatten();
+        let mut previous = rows.next().map(|r| (r.student, r.rank));
+        rows.all(|r| {
+            let here = (r.student, r.rank);
+            let ok = previous <= Some(here);
+            previous = Some(here);
+            ok
+        })
+    };
+    if !in_order {
+        let mut rows: Vec<Row> = parts.into_iter().flatten().collect();
         rows.sort_by_key(|r| (r.student, r.rank, r.line));
+        parts = vec![rows];
     }
     let file = files.preferences.name;
     // Per program: the line where the current student ranked it, if she did.
     let mut seen: Vec<(u32, u64)> = Vec::new();
-    builder.reserve_choices(rows.len());
-    for group in rows.chunk_by(|a, b| a.student == b.student) {
-        for (i, row) in group.iter().enumerate() {
-            let expected_rank = i as u32 + 1;
-            if row.rank < expected_rank {
-                let student_id = builder.student_id(row.student);
-                return Err(error(
-                    file,
-                    Some(row.line),
-                    Some("rank"),
-                    Some(&row.rank.to_string()),
-                    &format!("a rank student {student_id} has not used yet"),
-                ));
-            }
-            if row.rank > expected_rank {
-                let student_id = builder.student_id(row.student);
-                return Err(error(
-                    file,
-                    Some(row.line),
-                    Some("rank"),
-                    Some(&row.rank.to_string()),
-                    &format!(
-                        "ranks without gaps: student {student_id} has no rank {expected_rank}"
-                    ),
-                ));
-            }
-            let p = row.program as usize;
-            if seen.len() <= p {
-                seen.resize(p + 1, (u32::MAX, 0));
-            }
-            if seen[p].0 == row.student {
-                let first = seen[p].1;
-                let student_id = builder.student_id(row.student);
-                return Err(error(
-                    file,
-                    Some(row.line),
-                    Some("program_id"),
-                    None,
-                    &format!(
-                        "each program once per student: student {student_id} already ranks it on line {first}"
-                    ),
-                ));
-            }
-            seen[p] = (row.student, row.line);
-            builder.choice(
-                row.student,
-                Choice {
-                    program: row.program,
-                    priority: row.priority,
-                    score: row.score,
-                },
-            );
+    builder.reserve_choices(parts.iter().map(Vec::len).sum());
+    let mut current = u32::MAX;
+    let mut expected_rank = 0;
+    for row in parts.iter().flatten() {
+        if row.student != current {
+            current = row.student;
+            expected_rank = 0;
         }
+        expected_rank += 1;
+        if row.rank < expected_rank {
+            let student_id = builder.student_id(row.student);
+            return Err(error(
+                file,
+                Some(row.line),
+                Some("rank"),
+                Some(&row.rank.to_string()),
+                &format!("a rank student {student_id} has not used yet"),
+            ));
+        }
+        if row.rank > expected_rank {
+            let student_id = builder.student_id(row.student);
+            return Err(error(
+                file,
+                Some(row.line),
+                Some("rank"),
+                Some(&row.rank.to_string()),
+                &format!("ranks without gaps: student {student_id} has no rank {expected_rank}"),
+            ));
+        }
+        let p = row.program as usize;
+        if seen.len() <= p {
+            seen.resize(p + 1, (u32::MAX, 0));
+        }
+        if seen[p].0 == row.student {
+            let first = seen[p].1;
+            let student_id = builder.student_id(row.student);
+            return Err(error(
+                file,
+                Some(row.line),
+                Some("program_id"),
+                None,
+                &format!(
+                    "each program once per student: student {student_id} already ranks it on line {first}"
+                ),
+            ));
+        }
+        seen[p] = (row.student, row.line);
+        builder.choice(
+            row.student,
+            Choice {
+                program: row.program,
+                priority: row.priority,
+                score: row.score,
+            },
+        );
     }
-    drop(rows);
+    drop(parts);
 
     // Reserves, checked per program as they are read so that a problem names its line.
     if let Some(file) = files.reserves {
@@ -821,24 +833,17 @@ pub fn read_changes(file: InputFile<'_>, market: &Market) -> Result<RunChanges, 
     Ok(changes)
 }
 
-/// One row of `preferences.csv`, resolved to builder indexes.
-struct Row {
-    student: u32,
-    rank: u32,
-    program: u32,
-    priority: u32,
-    score: Option<f64>,
-    line: u64,
-}
-
 /// Reads `preferences.csv`; a large file without quoted cells is split at a line in the middle
 /// and its halves read on two threads (the first refusal in file order is reported either way).
 fn preference_rows_parallel(
     files: &InputFiles<'_>,
     builder: &MarketBuilder,
-) -> Result<Vec<Row>, FormatError> {
+) -> Result<Vec<Vec<Row>>, FormatError> {
     let file = files.preferences;
     let bytes = file.bytes;
+    if let Some(parts) = crate::plain::preference_rows(bytes, builder) {
+        return Ok(parts);
+    }
     let header_end = bytes.iter().position(|&b| b == b'\n');
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let split = match header_end {
@@ -853,7 +858,7 @@ fn preference_rows_parallel(
         _ => None,
     };
     let Some((header_end, at)) = split else {
-        return preference_rows(files, file, 0, builder);
+        return preference_rows(files, file, 0, builder).map(|rows| vec![rows]);
     };
     // The second half, behind a copy of the header; its lines are counted from the file's.
     let mut second = Vec::with_capacity(header_end + 1 + bytes.len() - at);
@@ -876,9 +881,7 @@ fn preference_rows_parallel(
         let first = preference_rows(files, first_half, 0, builder);
         (first, later.join().expect("a reading thread panicked"))
     });
-    let mut rows = a?;
-    rows.extend(b?);
-    Ok(rows)
+    Ok(vec![a?, b?])
 }
 
 /// Reads the rows of (part of) `preferences.csv`; `line_offset` is added to line numbers.
@@ -1028,19 +1031,69 @@ fn field(out: &mut String, value: &str) {
     }
 }
 
-/// Appends a whole number in decimal (what `Display` writes), without the formatting machinery.
-fn push_num(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+/// [`field`] for bytes.
+fn push_field(out: &mut Vec<u8>, value: &str) {
+    if needs_quotes(value) {
+        out.push(b'"');
+        out.extend_from_slice(value.replace('"', "\"\"").as_bytes());
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(value.as_bytes());
     }
-    out.push_str(std::str::from_utf8(&digits[i..]).expect("digits are ASCII"));
+}
+
+fn needs_quotes(value: &str) -> bool {
+    value
+        .bytes()
+        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+}
+
+/// The two-digit numbers 00 to 99, for writing decimals two digits at a time.
+const PAIRS: &[u8; 200] = b"00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+
+/// Writes `n` in decimal at the end of `digits`; returns where it starts.
+#[inline]
+fn decimal(digits: &mut [u8; 20], mut n: u64) -> usize {
+    let mut i = digits.len();
+    while n >= 100 {
+        let pair = (n % 100) as usize * 2;
+        n /= 100;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    }
+    if n >= 10 {
+        let pair = n as usize * 2;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    } else {
+        i -= 1;
+        digits[i] = b'0' + n as u8;
+    }
+    i
+}
+
+/// Appends a whole number in decimal to bytes.
+#[inline]
+fn push_digits(out: &mut Vec<u8>, n: u64) {
+    if n < 10 {
+        out.push(b'0' + n as u8);
+        return;
+    }
+    let mut digits = [0u8; 20];
+    let from = decimal(&mut digits, n);
+    out.extend_from_slice(&digits[from..]);
+}
+
+/// The number of decimal digits of `n`.
+#[inline]
+fn decimal_len(n: u64) -> usize {
+    n.checked_ilog10().map_or(1, |l| l as usize + 1)
+}
+
+/// Text written by this module's byte writers: ids are UTF-8 and the rest is ASCII.
+fn text_of(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).expect("ids are UTF-8 and the rest ASCII")
 }
 
 /// Every program id as written in a CSV cell, by program index.
@@ -1063,28 +1116,27 @@ fn row(out: &mut String, values: &[&str]) {
 /// the student did not rank.
 pub fn write_assignments(run: &Run<'_>) -> String {
     let market = run.market;
-    let mut out = String::with_capacity(market.student_count() * 24);
-    out.push_str("student_id,program_id,rank\n");
+    let programs = program_cells(market);
+    let mut out = Vec::with_capacity(market.student_count() * 24 + 32);
+    out.extend_from_slice(b"student_id,program_id,rank\n");
     for (s, student) in market.students.iter().enumerate() {
         if !run.takes_part(s as u32) {
             continue;
         }
-        match run.offer(s as u32) {
-            Some(offer) => {
-                let rank = offer.rank.map(|r| (r + 1).to_string()).unwrap_or_default();
-                row(
-                    &mut out,
-                    &[
-                        &student.id,
-                        &market.programs[offer.program as usize].id,
-                        &rank,
-                    ],
-                );
+        push_field(&mut out, &student.id);
+        out.push(b',');
+        if let Some(offer) = run.offer(s as u32) {
+            out.extend_from_slice(programs[offer.program as usize].as_bytes());
+            out.push(b',');
+            if let Some(rank) = offer.rank {
+                push_digits(&mut out, rank as u64 + 1);
             }
-            None => row(&mut out, &[&student.id, "", ""]),
+        } else {
+            out.push(b',');
         }
+        out.push(b'\n');
     }
-    out
+    text_of(out)
 }
 
 /// `cutoffs.csv`: per program and seat block, its capacity, seats filled, whether it is full,
@@ -1129,34 +1181,35 @@ pub fn write_waitlists(run: &Run<'_>) -> String {
     let market = run.market;
     let lists = run.waitlists();
     let rows: usize = lists.iter().map(Vec::len).sum();
-    let mut out = String::with_capacity(rows * 48 + 64);
-    out.push_str("program_id,position,student_id,priority,lottery_number\n");
+    let mut out = Vec::with_capacity(rows * 48 + 64);
+    out.extend_from_slice(b"program_id,position,student_id,priority,lottery_number\n");
     let programs = program_cells(market);
     // Student ids as CSV cells in one contiguous buffer: the rows visit students in a random
     // order, and small contiguous memory keeps that fast.
-    let mut ids = String::with_capacity(market.student_count() * 12);
+    let mut ids = Vec::with_capacity(market.student_count() * 12);
     let mut id_end = Vec::with_capacity(market.student_count() + 1);
     id_end.push(0);
     for student in &market.students {
-        field(&mut ids, &student.id);
+        push_field(&mut ids, &student.id);
         id_end.push(ids.len());
     }
     for (p, list) in lists.iter().enumerate() {
+        let program = programs[p].as_bytes();
         for (i, entry) in list.iter().enumerate() {
-            out.push_str(&programs[p]);
-            out.push(',');
-            push_num(&mut out, i as u64 + 1);
-            out.push(',');
+            out.extend_from_slice(program);
+            out.push(b',');
+            push_digits(&mut out, i as u64 + 1);
+            out.push(b',');
             let s = entry.student as usize;
-            out.push_str(&ids[id_end[s]..id_end[s + 1]]);
-            out.push(',');
-            push_num(&mut out, entry.key.priority() as u64);
-            out.push(',');
-            push_num(&mut out, entry.key.lottery);
-            out.push('\n');
+            out.extend_from_slice(&ids[id_end[s]..id_end[s + 1]]);
+            out.push(b',');
+            push_digits(&mut out, entry.key.priority() as u64);
+            out.push(b',');
+            push_digits(&mut out, entry.key.lottery);
+            out.push(b'\n');
         }
     }
-    out
+    text_of(out)
 }
 
 /// `lottery.csv` under single tie-breaking: `student_id,lottery_number` for every student, so
@@ -1164,16 +1217,16 @@ pub fn write_waitlists(run: &Run<'_>) -> String {
 pub fn write_lottery(run: &Run<'_>) -> Option<String> {
     let market = run.market;
     run.lottery_number(0)?;
-    let mut out = String::with_capacity(market.student_count() * 30);
-    out.push_str("student_id,lottery_number\n");
+    let mut out = Vec::with_capacity(market.student_count() * 30 + 32);
+    out.extend_from_slice(b"student_id,lottery_number\n");
     for (s, student) in market.students.iter().enumerate() {
         let number = run.lottery_number(s as u32).expect("single tie-breaking");
-        field(&mut out, &student.id);
-        out.push(',');
-        push_num(&mut out, number);
-        out.push('\n');
+        push_field(&mut out, &student.id);
+        out.push(b',');
+        push_digits(&mut out, number);
+        out.push(b'\n');
     }
-    Some(out)
+    Some(text_of(out))
 }
 
 fn csv_text(value: &str) -> String {
@@ -1197,6 +1250,110 @@ pub fn canonical_inputs(
     policy: &Policy,
     changes: &RunChanges,
 ) -> Vec<(&'static str, String)> {
+    canonical_files(market, policy, changes, true)
+}
+
+/// The length in bytes of the canonical `preferences.csv` when no choice has a score (`None`
+/// otherwise), computed without writing it, so that the digest can hash the file in chunks
+/// ([`canonical_preferences`]) after its length.
+pub(crate) fn plain_preferences_len(market: &Market) -> Option<usize> {
+    if market.has_scores() {
+        return None;
+    }
+    let program_len: Vec<usize> = market.programs.iter().map(|p| field_len(&p.id)).collect();
+    let mut total = PREFERENCES_HEADER.len();
+    for (s, student) in market.students.iter().enumerate() {
+        let id = field_len(&student.id);
+        let s = s as u32;
+        let n = market.list_len(s);
+        // Per row: the id, the rank, the program, the priority, three commas and a line feed.
+        total += n as usize * (id + 4);
+        for r in 0..n {
+            let c = market.choice(s, r);
+            total += decimal_len(r as u64 + 1)
+                + program_len[c.program as usize]
+                + decimal_len(c.priority as u64);
+        }
+    }
+    Some(total)
+}
+
+/// The length of a value written as a CSV field.
+fn field_len(value: &str) -> usize {
+    if needs_quotes(value) {
+        2 + value.len() + value.bytes().filter(|&b| b == b'"').count()
+    } else {
+        value.len()
+    }
+}
+
+const PREFERENCES_HEADER: &str = "student_id,rank,program_id,priority\n";
+
+/// Writes the canonical `preferences.csv` in chunks of at least `chunk` bytes (the last one
+/// shorter), or in one piece when `chunk` is `usize::MAX`: `sink` takes each full buffer and
+/// returns one to go on with (a new one, or an earlier one back).
+pub(crate) fn canonical_preferences(
+    market: &Market,
+    chunk: usize,
+    mut sink: impl FnMut(Vec<u8>) -> Vec<u8>,
+) {
+    let scores = market.has_scores();
+    let capacity = if chunk == usize::MAX {
+        market.choice_count() * 24 + 64
+    } else {
+        chunk + 4096
+    };
+    let mut out: Vec<u8> = Vec::with_capacity(capacity);
+    out.extend_from_slice(if scores {
+        b"student_id,rank,program_id,priority,score\n"
+    } else {
+        PREFERENCES_HEADER.as_bytes()
+    });
+    // Each program as `,<id>,`, written between the rank and the priority.
+    let programs: Vec<Vec<u8>> = market
+        .programs
+        .iter()
+        .map(|p| {
+            let mut cell = vec![b','];
+            push_field(&mut cell, &p.id);
+            cell.push(b',');
+            cell
+        })
+        .collect();
+    let mut id = Vec::new();
+    for (s, student) in market.students.iter().enumerate() {
+        id.clear();
+        push_field(&mut id, &student.id);
+        id.push(b',');
+        for r in 0..market.list_len(s as u32) {
+            let c = market.choice(s as u32, r);
+            out.extend_from_slice(&id);
+            push_digits(&mut out, r as u64 + 1);
+            out.extend_from_slice(&programs[c.program as usize]);
+            push_digits(&mut out, c.priority as u64);
+            if scores {
+                out.push(b',');
+                if let Some(v) = c.score {
+                    out.extend_from_slice(v.to_string().as_bytes());
+                }
+            }
+            out.push(b'\n');
+        }
+        if out.len() >= chunk {
+            out = sink(out);
+            out.clear();
+        }
+    }
+    sink(out);
+}
+
+/// [`canonical_inputs`], with `preferences.csv` left empty unless `with_preferences`.
+pub(crate) fn canonical_files(
+    market: &Market,
+    policy: &Policy,
+    changes: &RunChanges,
+    with_preferences: bool,
+) -> Vec<(&'static str, String)> {
     let mut programs = String::from("program_id,capacity,school_id,grade,name\n");
     for p in &market.programs {
         row(
@@ -1212,7 +1369,9 @@ pub fn canonical_inputs(
     }
 
     let given = market.has_given_lottery_numbers();
-    let mut students = String::from(if given {
+    let id_bytes: usize = market.students.iter().map(|s| s.id.len()).sum();
+    let mut students = String::with_capacity(id_bytes + market.student_count() * 16 + 80);
+    students.push_str(if given {
         "student_id,family_key,lottery_number,grade,guaranteed_program_id,late\n"
     } else {
         "student_id,family_key,grade,guaranteed_program_id,late\n"
@@ -1235,35 +1394,16 @@ pub fn canonical_inputs(
         row(&mut students, &values);
     }
 
-    let scores = market.has_scores();
-    let mut preferences = String::with_capacity(market.choice_count() * 24);
-    preferences.push_str(if scores {
-        "student_id,rank,program_id,priority,score\n"
+    let preferences = if with_preferences {
+        let mut bytes = Vec::new();
+        canonical_preferences(market, usize::MAX, |whole| {
+            bytes = whole;
+            Vec::new()
+        });
+        text_of(bytes)
     } else {
-        "student_id,rank,program_id,priority\n"
-    });
-    let program_ids = program_cells(market);
-    for (s, student) in market.students.iter().enumerate() {
-        let id = csv_text(&student.id);
-        for r in 0..market.list_len(s as u32) {
-            let c = market.choice(s as u32, r);
-            preferences.push_str(&id);
-            preferences.push(',');
-            push_num(&mut preferences, r as u64 + 1);
-            preferences.push(',');
-            preferences.push_str(&program_ids[c.program as usize]);
-            preferences.push(',');
-            push_num(&mut preferences, c.priority as u64);
-            if scores {
-                let _ = write!(
-                    preferences,
-                    ",{}",
-                    c.score.map(|v| v.to_string()).unwrap_or_default()
-                );
-            }
-            preferences.push('\n');
-        }
-    }
+        String::new()
+    };
 
     let mut reserves = String::from("program_id,category,seats,order,eligible_only\n");
     if market.has_reserves() {

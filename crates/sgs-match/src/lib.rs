@@ -80,6 +80,7 @@ pub mod engine;
 pub mod format;
 pub mod lottery;
 pub mod market;
+mod plain;
 pub mod policy;
 pub mod rounds;
 pub mod run;

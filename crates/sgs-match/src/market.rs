@@ -277,18 +277,32 @@ impl MarketBuilder {
 
     /// Adds a student and returns its builder index.
     pub fn student(&mut self, student: Student) -> Result<StudentIdx, BuildError> {
-        if self.student_index.contains_key(&student.id) {
-            return Err(BuildError::DuplicateStudent(student.id));
-        }
         let i = self.students.len() as StudentIdx;
-        self.student_index.insert(student.id.clone(), i);
-        self.students.push(student);
-        Ok(i)
+        match self.student_index.entry(student.id.clone()) {
+            std::collections::hash_map::Entry::Occupied(_) => {
+                Err(BuildError::DuplicateStudent(student.id))
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(i);
+                self.students.push(student);
+                Ok(i)
+            }
+        }
     }
 
     /// The builder index of a student id.
     pub fn student_index(&self, id: &str) -> Option<StudentIdx> {
         self.student_index.get(id).copied()
+    }
+
+    /// Students added so far.
+    pub(crate) fn student_count(&self) -> usize {
+        self.students.len()
+    }
+
+    /// Program ids by builder index.
+    pub(crate) fn program_ids(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.programs.iter().map(|p| p.id.as_str())
     }
 
     /// The id of a student by builder index.

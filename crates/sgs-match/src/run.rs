@@ -331,7 +331,21 @@ impl<'m> Run<'m> {
             }
         }
         for list in &mut lists {
-            list.sort_unstable_by_key(|e| e.key);
+            // Without scores every key packs into one number in the same order.
+            let packed: Option<Vec<u128>> = list.iter().map(|e| e.key.packed()).collect();
+            match packed {
+                Some(mut packed) => {
+                    packed.sort_unstable();
+                    for (entry, &p) in list.iter_mut().zip(&packed) {
+                        let key = Key::from_packed(p);
+                        *entry = WaitlistEntry {
+                            student: key.student,
+                            key,
+                        };
+                    }
+                }
+                None => list.sort_unstable_by_key(|e| e.key),
+            }
         }
         lists
     }

@@ -24,7 +24,8 @@ use sha2::{Digest, Sha256};
 use crate::check::{check, Checks};
 use crate::engine::RunChanges;
 use crate::format::{
-    canonical_inputs, write_assignments, write_cutoffs, write_lottery, write_waitlists,
+    canonical_files, canonical_inputs, canonical_preferences, plain_preferences_len,
+    write_assignments, write_cutoffs, write_lottery, write_waitlists,
 };
 use crate::lottery::Seed;
 use crate::market::Market;
@@ -88,6 +89,68 @@ pub fn commit(
             .to_string(),
     };
     (commitment, files)
+}
+
+/// The digest of the canonical inputs, as [`commit`] gives it, without keeping the files.
+///
+/// The canonical `preferences.csv`, by far the largest file, is hashed in chunks as it is
+/// written, after its length is computed, rather than built whole.
+pub fn input_digest(market: &Market, policy: &Policy, changes: &RunChanges) -> String {
+    let Some(length) = plain_preferences_len(market) else {
+        return digest_of(&canonical_inputs(market, policy, changes));
+    };
+    let files = canonical_files(market, policy, changes, false);
+    let mut hasher = Sha256::new();
+    for (name, text) in &files {
+        let preferences = *name == "preferences.csv";
+        let size = if preferences { length } else { text.len() };
+        hasher.update(name.as_bytes());
+        hasher.update(b"\n");
+        hasher.update(size.to_string().as_bytes());
+        hasher.update(b"\n");
+        if preferences {
+            let written = hash_preferences(market, &mut hasher);
+            assert_eq!(written, length, "the canonical preferences' length");
+        } else {
+            hasher.update(text.as_bytes());
+        }
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// Hashes the canonical `preferences.csv` in chunks; a large one is written on a second
+/// thread while this one hashes. Returns its length.
+fn hash_preferences(market: &Market, hasher: &mut Sha256) -> usize {
+    const CHUNK: usize = 1 << 18;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut written = 0;
+    if threads < 2 || market.choice_count() < 100_000 {
+        canonical_preferences(market, CHUNK, |chunk| {
+            written += chunk.len();
+            hasher.update(&chunk);
+            chunk
+        });
+        return written;
+    }
+    std::thread::scope(|scope| {
+        let (full, chunks) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+        let (back, empties) = std::sync::mpsc::channel::<Vec<u8>>();
+        scope.spawn(move || {
+            canonical_preferences(market, CHUNK, |chunk| {
+                // The hashing side has stopped only if it panicked.
+                let _ = full.send(chunk);
+                empties
+                    .try_recv()
+                    .unwrap_or_else(|_| Vec::with_capacity(CHUNK + 4096))
+            });
+        });
+        for chunk in chunks {
+            written += chunk.len();
+            hasher.update(&chunk);
+            let _ = back.send(chunk);
+        }
+    });
+    written
 }
 
 /// Counts recorded with a run.
@@ -238,27 +301,74 @@ impl Outputs {
 /// Writes a run's outputs and record. The input digest is computed from the run's market,
 /// policy and changes; `seed_origin` says where the seed came from, when it was derived.
 pub fn outputs(run: &Run<'_>, seed_origin: Option<&SeedOrigin>) -> Outputs {
-    // Two halves of about equal work on two threads: the digest, the checks and the lottery
-    // file on one; assignments, cutoffs and waitlists on the other. Each file is hashed where
-    // it is written.
-    let hashed = |name: &'static str, text: String| {
+    outputs_digested(run, seed_origin, None, None).expect("nothing is written")
+}
+
+/// [`outputs`] when the caller already has the input digest of the run's market, policy and
+/// changes (from [`input_digest`] or [`commit`]), so it is not computed again.
+pub fn outputs_with_digest(
+    run: &Run<'_>,
+    seed_origin: Option<&SeedOrigin>,
+    input_digest: String,
+) -> Outputs {
+    outputs_digested(run, seed_origin, Some(input_digest), None).expect("nothing is written")
+}
+
+/// A function that stores one output file: its name and bytes.
+pub type WriteFile<'w> = &'w (dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync);
+
+/// [`outputs_with_digest`] that also hands every file to `write` as soon as it is made, on
+/// the thread that made it, and `run.json` last, so that storing the files overlaps making
+/// the others. Stops at the first error `write` returns.
+pub fn write_outputs(
+    run: &Run<'_>,
+    seed_origin: Option<&SeedOrigin>,
+    input_digest: String,
+    write: WriteFile<'_>,
+) -> std::io::Result<Outputs> {
+    let out = outputs_digested(run, seed_origin, Some(input_digest), Some(write))?;
+    write("run.json", out.record_json().as_bytes())?;
+    Ok(out)
+}
+
+fn outputs_digested(
+    run: &Run<'_>,
+    seed_origin: Option<&SeedOrigin>,
+    known_digest: Option<String>,
+    write: Option<WriteFile<'_>>,
+) -> std::io::Result<Outputs> {
+    // Two halves of about equal work on two threads: the digest (unless known), the checks,
+    // assignments and the lottery file on one; cutoffs and waitlists on the other. Each file is
+    // hashed, and written when asked, where it is made.
+    let hashed = |name: &'static str, text: String| -> std::io::Result<_> {
+        if let Some(write) = write {
+            write(name, text.as_bytes())?;
+        }
         let hash = sha256_hex(text.as_bytes());
-        (name, text, hash)
+        Ok((name, text, hash))
     };
-    let ((input_digest, checks, lottery), mut files) = std::thread::scope(|scope| {
+    let ((input_digest, checks, lottery), files_made) = std::thread::scope(|scope| {
         let side = scope.spawn(|| {
-            let (commitment, _) = commit(run.market, &run.policy, &run.changes);
+            let digest =
+                known_digest.unwrap_or_else(|| input_digest(run.market, &run.policy, &run.changes));
+            let assignments = hashed("assignments.csv", write_assignments(run));
             let lottery = write_lottery(run).map(|text| hashed("lottery.csv", text));
-            (commitment.input_digest, check(run), lottery)
+            (digest, check(run), (assignments, lottery))
         });
-        let files = vec![
-            hashed("assignments.csv", write_assignments(run)),
+        let files = [
             hashed("cutoffs.csv", write_cutoffs(run)),
             hashed("waitlists.csv", write_waitlists(run)),
         ];
         (side.join().expect("the digest thread panicked"), files)
     });
-    files.extend(lottery);
+    let (assignments, lottery) = lottery;
+    let mut files = vec![assignments?];
+    for file in files_made {
+        files.push(file?);
+    }
+    if let Some(lottery) = lottery {
+        files.push(lottery?);
+    }
     let summary = summarize(run, &crate::attributes::Attributes::none());
     let o = &run.outcome;
     let record = RunRecord {
@@ -294,7 +404,7 @@ pub fn outputs(run: &Run<'_>, seed_origin: Option<&SeedOrigin>) -> Outputs {
         .into_iter()
         .map(|(name, text, _)| (name, text))
         .collect();
-    Outputs { files, record }
+    Ok(Outputs { files, record })
 }
 
 /// One published file compared with the re-run.
@@ -461,4 +571,67 @@ fn split_row(line: &str) -> Vec<String> {
         .and_then(Result::ok)
         .map(|r| r.iter().map(str::to_string).collect())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::{read_inputs, InputFile, InputFiles};
+
+    fn inputs(programs: &str, students: &str, preferences: &str) -> crate::format::Inputs {
+        fn file<'a>(name: &'a str, text: &'a str) -> InputFile<'a> {
+            InputFile {
+                name,
+                bytes: text.as_bytes(),
+            }
+        }
+        read_inputs(&InputFiles {
+            programs: file("programs.csv", programs),
+            students: file("students.csv", students),
+            preferences: file("preferences.csv", preferences),
+            reserves: None,
+            eligibility: None,
+            policy: None,
+            changes: None,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn the_streamed_digest_is_the_digest_of_the_canonical_files() {
+        // Quoted ids, long lists with two-digit ranks, large priorities, a student with no
+        // list, and enough rows for several chunks.
+        let mut programs = String::from("program_id,capacity\n\"p,1\",3\n\"q\"\"2\",1\n");
+        let mut students = String::from("student_id\n\"s,0\"\nlonely\n");
+        let mut preferences = String::from("student_id,rank,program_id,priority\n");
+        for p in 0..40 {
+            programs.push_str(&format!("P{p},{}\n", p % 7));
+        }
+        preferences.push_str("\"s,0\",1,\"p,1\",536870911\n\"s,0\",2,\"q\"\"2\",0\n");
+        for s in 0..3000 {
+            students.push_str(&format!("S{s}\n"));
+            for r in 0..(s % 13) {
+                preferences.push_str(&format!("S{s},{},P{},{}\n", r + 1, (s + r * 3) % 40, s * r));
+            }
+        }
+        let plain = inputs(&programs, &students, &preferences);
+        let none = RunChanges::default();
+        let files = canonical_inputs(&plain.market, &plain.policy, &none);
+        assert_eq!(plain_preferences_len(&plain.market), Some(files[2].1.len()));
+        assert_eq!(
+            input_digest(&plain.market, &plain.policy, &none),
+            digest_of(&files)
+        );
+        // With scores the files are built whole.
+        let scored = inputs(
+            "program_id,capacity\nA,1\n",
+            "student_id\ns1\ns2\n",
+            "student_id,rank,program_id,priority,score\ns1,1,A,1,2.5\ns2,1,A,1,\n",
+        );
+        assert_eq!(plain_preferences_len(&scored.market), None);
+        assert_eq!(
+            input_digest(&scored.market, &scored.policy, &none),
+            digest_of(&canonical_inputs(&scored.market, &scored.policy, &none))
+        );
+    }
 }

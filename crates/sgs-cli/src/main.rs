@@ -10,6 +10,12 @@ use sgs_import::FileKind;
 
 mod matching;
 
+// The matching commands read and write tens of megabytes in many small allocations; mimalloc
+// keeps freed memory for reuse instead of returning it to the system, which spares a fresh
+// process most of its page faults (docs/PERFORMANCE.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "sgs",

@@ -42,6 +42,11 @@ use sgs_match::format::read_from;
 use sgs_match::verify::{outputs, SeedOrigin};
 use sgs_match::{run, Choice, Market, MarketBuilder, OpenSeats, Policy, Program, Seed, Student};
 
+// The same allocator as the `sgs` binary, so the whole-command row measures what
+// `sgs match run` does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const CITY_STUDENTS: usize = 80_000;
 const CITY_PROGRAMS: usize = 700;
 const CITY_CHOICES: usize = 12;

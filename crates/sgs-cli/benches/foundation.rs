@@ -80,7 +80,7 @@ async fn main() {
         samples.push(start.elapsed());
     }
     report(
-        "load the demo into SQLite (with 7 Argon2 accounts)",
+        "load the demo into SQLite (accounts, self-assessments, improvement work, choice season with two match runs and 100 lotteries)",
         runs,
         samples,
         Duration::from_secs(2),

@@ -200,7 +200,9 @@ async fn the_demo_season_is_verified_explained_compared_and_shown_to_families_as
                 && compared.body.contains("Economically disadvantaged")
         );
         assert!(
-            compared.body.contains("same lotteries: mean and 5–95% range"),
+            compared
+                .body
+                .contains("same lotteries: mean and 5–95% range"),
             "{name}: uncertainty bands"
         );
 

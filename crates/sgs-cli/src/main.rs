@@ -279,15 +279,6 @@ enum OutputFormat {
     Json,
 }
 
-/// One CSV field, quoted when it holds a comma, a quote or a line break.
-fn csv_cell(value: &str) -> String {
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value.to_string()
-    }
-}
-
 fn parse_kind(value: &str) -> Result<FileKind, String> {
     FileKind::parse(value).ok_or_else(|| {
         let codes: Vec<&str> = FileKind::all().iter().map(|k| k.code()).collect();
@@ -480,18 +471,23 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
             PlanCommand::Decisions { district } => {
-                println!("campus_id,school_year,action,rationale,owner,decided_at");
-                for d in store.decisions(&district).await? {
-                    println!(
-                        "{},{},{},{},{},{}",
+                let rows = store.decisions(&district).await?.into_iter().map(|d| {
+                    vec![
                         d.campus_id,
                         d.school_year,
                         d.action,
-                        csv_cell(&d.rationale),
-                        csv_cell(&d.owner),
-                        d.decided_at
-                    );
-                }
+                        d.rationale,
+                        d.owner,
+                        d.decided_at.to_string(),
+                    ]
+                });
+                print!(
+                    "{}",
+                    sgs_web::lever1::csv_table(
+                        "campus_id,school_year,action,rationale,owner,decided_at",
+                        rows
+                    )
+                );
             }
         },
         Command::Project {
@@ -537,11 +533,14 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Scenario { what } => match what {
             ScenarioCommand::List { district } => {
-                println!("id,name,actions,updated_by");
-                for s in store.scenarios(&district).await? {
+                let rows = store.scenarios(&district).await?.into_iter().map(|s| {
                     let actions = s.actions.as_array().map(|a| a.len()).unwrap_or(0);
-                    println!("{},{},{actions},{}", s.id, csv_cell(&s.name), s.updated_by);
-                }
+                    vec![s.id.to_string(), s.name, actions.to_string(), s.updated_by]
+                });
+                print!(
+                    "{}",
+                    sgs_web::lever1::csv_table("id,name,actions,updated_by", rows)
+                );
             }
             ScenarioCommand::Run {
                 district,

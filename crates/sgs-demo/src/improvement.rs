@@ -7,6 +7,8 @@
 //! Dates are laid out backwards from the month the demo is loaded in, which the caller passes:
 //! the generator reads no clock, so the same month gives the same data.
 
+use sgs_improve::roadmap::{RoadmapStep, YEAR_ONE};
+
 use crate::random::Random;
 
 /// A month, counted as `year * 12 + (month - 1)`.
@@ -220,51 +222,21 @@ pub fn improvement(year: i32, month: u32) -> DemoImprovement {
     let date = |offset: i32| now.plus(offset).mid();
     let done = |offset: i32| Some(now.plus(offset).mid());
     let roadmap_start = now.plus(-15);
-    let roadmap: Vec<(String, String, Option<String>, Option<i64>)> = [
-        (
-            1,
-            "Understand the System of Great Schools strategy and the district's starting point",
-            1,
-            Some(1),
-        ),
-        (
-            2,
-            "Launch the design team and choose this year's levers",
-            2,
-            Some(2),
-        ),
-        (
-            3,
-            "Define great and run the Quality Seats Analysis",
-            4,
-            Some(5),
-        ),
-        (4, "Decide school actions", 6, Some(7)),
-        (
-            5,
-            "Plan and execute school actions (Call for Quality Schools, authorizing)",
-            9,
-            None,
-        ),
-        (
-            6,
-            "Align talent and the central office to serve schools",
-            18,
-            None,
-        ),
-    ]
-    .into_iter()
-    .map(
-        |(step, title, due, done_after): (i64, &str, i32, Option<i32>)| {
+    // The framework's roadmap as the first initiative's milestones: the first four done (the
+    // third a month late), the fifth and sixth overdue.
+    let done_after = [Some(1), Some(2), Some(5), Some(7), None, None];
+    let roadmap: Vec<(String, String, Option<String>, Option<i64>)> = YEAR_ONE
+        .iter()
+        .zip(done_after)
+        .map(|(step, done): (&RoadmapStep, Option<i32>)| {
             (
-                title.to_string(),
-                roadmap_start.plus(due).mid(),
-                done_after.map(|d| roadmap_start.plus(d).mid()),
-                Some(step),
+                step.en.to_string(),
+                roadmap_start.plus(step.months as i32).mid(),
+                done.map(|d| roadmap_start.plus(d).mid()),
+                Some(step.step),
             )
-        },
-    )
-    .collect();
+        })
+        .collect();
 
     let initiatives = vec![
         DemoInitiative {

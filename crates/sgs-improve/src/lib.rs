@@ -11,6 +11,7 @@
 //!   English and Spanish; a [`Reading`] says what a chart's signals add up to.
 //! * [`analysis`]: [`analyze`] reads a series both ways; the result serializes to the JSON that
 //!   `sgs chart signals` prints and the measure pages draw.
+//! * [`roadmap`]: the framework's year-one roadmap, ready to become an initiative's milestones.
 //! * [`status`]: [`initiative_status`] derives on track / at risk / off track / not enough data
 //!   from measures' signals and milestones, with its reasons.
 //!
@@ -24,6 +25,7 @@ pub mod analysis;
 mod exact;
 pub mod limits;
 mod patterns;
+pub mod roadmap;
 pub mod run_chart;
 pub mod series;
 pub mod signal;

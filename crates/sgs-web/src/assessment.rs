@@ -29,7 +29,7 @@ use sgs_store::{AssessmentRecord, Invitation, NewInitiative, RatingInput, Stored
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::layout::{format_time, page, DistrictCtx};
+use crate::layout::{csrf_field, format_time, page, DistrictCtx};
 use crate::pages::{csv_field, csv_response, district_ctx};
 use crate::AppState;
 
@@ -218,10 +218,6 @@ fn assessment_nav(loaded: &Loaded, lang: Lang) -> Markup {
             }
         }
     }
-}
-
-fn csrf_field(viewer: &Viewer) -> Markup {
-    html! { input type="hidden" name="csrf" value=(viewer.csrf()); }
 }
 
 fn field<'a>(fields: &'a [(String, String)], key: &str) -> Option<&'a str> {

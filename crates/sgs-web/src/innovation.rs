@@ -29,8 +29,8 @@ use crate::auth::Viewer;
 use crate::charts::{format_number, process_chart, ProcessChart};
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::layout::{format_time, page};
-use crate::pages::{csv_field, csv_response, district_ctx, group_label};
+use crate::layout::{csrf_field, format_time, page};
+use crate::pages::{csv_response, district_ctx, group_label};
 use crate::AppState;
 
 type PageResult = Result<Response, AppError>;
@@ -72,10 +72,6 @@ pub fn routes() -> Router<AppState> {
 
 fn base(district: &str) -> String {
     format!("/d/{district}/innovation")
-}
-
-fn csrf_field(viewer: &Viewer) -> Markup {
-    html! { input type="hidden" name="csrf" value=(viewer.csrf()); }
 }
 
 fn text_of(text: &sgs_improve::Text, lang: Lang) -> &str {
@@ -323,17 +319,6 @@ fn signal_list(
         }
     }
 }
-
-/// The year-one roadmap of the framework, as milestones: (step, English, Spanish, months from
-/// the start).
-pub const ROADMAP: [(i64, &str, &str, u32); 6] = [
-    (1, "Understand the System of Great Schools strategy and the district's starting point", "Comprender la estrategia del Sistema de Grandes Escuelas y el punto de partida del distrito", 1),
-    (2, "Launch the design team and choose this year's levers", "Lanzar el equipo de diseño y elegir las palancas del año", 2),
-    (3, "Define great and run the Quality Seats Analysis", "Definir la excelencia y hacer el Análisis de Asientos de Calidad", 4),
-    (4, "Decide school actions", "Decidir las acciones escolares", 6),
-    (5, "Plan and execute school actions (Call for Quality Schools, authorizing)", "Planificar y ejecutar las acciones escolares (Convocatoria de Escuelas de Calidad, autorización)", 9),
-    (6, "Align talent and the central office to serve schools", "Alinear el talento y la oficina central al servicio de las escuelas", 12),
-];
 
 /// `date` plus `months` (day clamped to 28 so every month has it).
 fn add_months(date: Date, months: u32) -> String {
@@ -647,11 +632,11 @@ pub async fn create_initiative(
             .and_then(|s| Date::parse(s).ok())
             .unwrap_or_else(today);
         let lang = viewer.lang;
-        let steps: Vec<(String, String, i64)> = ROADMAP
+        let steps: Vec<(String, String, i64)> = sgs_improve::roadmap::YEAR_ONE
             .iter()
-            .map(|(step, en, es, months)| {
-                let title = if lang == Lang::Es { es } else { en };
-                (title.to_string(), add_months(start, *months), *step)
+            .map(|step| {
+                let title = if lang == Lang::Es { step.es } else { step.en };
+                (title.to_string(), add_months(start, step.months), step.step)
             })
             .collect();
         let rows: Vec<(&str, &str, Option<i64>)> = steps
@@ -2127,8 +2112,8 @@ pub async fn values_csv(
             signals.entry(i).or_default().push(format!("{:?}", s.rule));
         }
     }
-    let mut out = String::from("period,value,median,mean,lower_limit,upper_limit,signals\n");
-    for (i, p) in c.points.iter().enumerate() {
+    let opt = |v: Option<f64>| v.map(|v| format!("{v}")).unwrap_or_default();
+    let rows = c.points.iter().enumerate().map(|(i, p)| {
         let run = c
             .analysis
             .run_chart
@@ -2141,18 +2126,20 @@ pub async fn values_csv(
             .phases
             .iter()
             .find(|ph| ph.first <= i && i <= ph.last);
-        let opt = |v: Option<f64>| v.map(|v| format!("{v}")).unwrap_or_default();
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{}\n",
-            csv_field(&p.period),
+        vec![
+            p.period.clone(),
             opt(p.value),
             opt(run.and_then(|r| r.median)),
             opt(xmr.and_then(|x| x.mean)),
             opt(xmr.and_then(|x| x.lower_limit)),
             opt(xmr.and_then(|x| x.upper_limit)),
-            signals.get(&i).map(|s| s.join(" ")).unwrap_or_default()
-        ));
-    }
+            signals.get(&i).map(|s| s.join(" ")).unwrap_or_default(),
+        ]
+    });
+    let out = crate::lever1::csv_table(
+        "period,value,median,mean,lower_limit,upper_limit,signals",
+        rows,
+    );
     Ok(csv_response(&format!("measure-{id}-{district}.csv"), out))
 }
 

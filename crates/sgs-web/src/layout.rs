@@ -157,6 +157,11 @@ pub fn error_page(status: StatusCode, message: &str, lang: Lang) -> Html<String>
     Html(markup.into_string())
 }
 
+/// The hidden CSRF field every state-changing form carries.
+pub(crate) fn csrf_field(viewer: &Viewer) -> Markup {
+    html! { input type="hidden" name="csrf" value=(viewer.csrf()); }
+}
+
 /// Unix seconds as `YYYY-MM-DD HH:MM UTC`.
 pub fn format_time(unix: i64) -> String {
     let days = unix.div_euclid(86_400);

@@ -106,11 +106,30 @@ impl<'de> serde::Deserialize<'de> for Seed {
 }
 
 /// Computes many lottery numbers with one seed. The seed's 64 hex characters are exactly one
-/// SHA-256 block, so the hash state after them is computed once and reused.
+/// SHA-256 block, so the hash state after them is computed once and reused; an id of up to
+/// [`ONE_BLOCK_ID`] bytes then takes one more block, which [`LotteryHasher::student`] builds
+/// and compresses directly.
 #[derive(Clone)]
 pub struct LotteryHasher {
     after_seed: Sha256,
+    /// The compression state after the seed's block.
+    state: [u32; 8],
 }
+
+/// The longest id whose `\n<id>`, the padding byte and the 8-byte length fit in one block.
+const ONE_BLOCK_ID: usize = 64 - 1 - 1 - 8;
+
+/// SHA-256's initial hash value (FIPS 180-4, section 5.3.3).
+const SHA256_INITIAL: [u32; 8] = [
+    0x6a09_e667,
+    0xbb67_ae85,
+    0x3c6e_f372,
+    0xa54f_f53a,
+    0x510e_527f,
+    0x9b05_688c,
+    0x1f83_d9ab,
+    0x5be0_cd19,
+];
 
 impl LotteryHasher {
     /// A hasher for `seed`.
@@ -119,7 +138,9 @@ impl LotteryHasher {
         hex::encode_to_slice(seed.0, &mut seed_hex).expect("64 bytes hold 32 in hex");
         let mut after_seed = Sha256::new();
         after_seed.update(seed_hex);
-        LotteryHasher { after_seed }
+        let mut state = SHA256_INITIAL;
+        sha2::compress256(&mut state, &[seed_hex.into()]);
+        LotteryHasher { after_seed, state }
     }
 
     /// Hashes `<seed>\n<part>\n...\n<last>` and reads the first 8 bytes big-endian.
@@ -135,7 +156,21 @@ impl LotteryHasher {
 
     /// The single-tie-breaking lottery number of `student_id`.
     pub fn student(&self, student_id: &str) -> u64 {
-        self.number_of(&[student_id])
+        let id = student_id.as_bytes();
+        if id.len() > ONE_BLOCK_ID {
+            return self.number_of(&[student_id]);
+        }
+        // The message's last block: `\n<id>`, the 0x80 padding byte, zeros, and the message
+        // length in bits (the seed's 64 bytes, the newline and the id) as a big-endian u64.
+        let mut block = [0u8; 64];
+        block[0] = b'\n';
+        block[1..=id.len()].copy_from_slice(id);
+        block[id.len() + 1] = 0x80;
+        let bits = (64 + 1 + id.len() as u64) * 8;
+        block[56..].copy_from_slice(&bits.to_be_bytes());
+        let mut state = self.state;
+        sha2::compress256(&mut state, &[block.into()]);
+        (state[0] as u64) << 32 | state[1] as u64
     }
 
     /// The multiple-tie-breaking lottery number of `student_id` at `program_id`.
@@ -206,6 +241,28 @@ mod tests {
             lottery_number(&seed, "S-0001"),
             lottery_number(&seed, "S-0002")
         );
+    }
+
+    #[test]
+    fn the_one_block_shortcut_agrees_with_the_plain_hash() {
+        let seed = seed();
+        let hasher = LotteryHasher::new(&seed);
+        // Every length around the one-block limit, with multi-byte characters too.
+        for len in 0..=ONE_BLOCK_ID + 3 {
+            let ascii: String = (0..len).map(|i| (b'a' + (i % 26) as u8) as char).collect();
+            assert_eq!(
+                hasher.student(&ascii),
+                by_hand(&format!("{seed}\n{ascii}")),
+                "length {len}"
+            );
+        }
+        for id in ["é", "ñandú-7", &"ü".repeat(27), &"ü".repeat(28)] {
+            assert_eq!(
+                hasher.student(id),
+                by_hand(&format!("{seed}\n{id}")),
+                "{id}"
+            );
+        }
     }
 
     #[test]

@@ -725,7 +725,7 @@ fn plain_deferred_acceptance(prep: &Prepared<'_>) -> Outcome {
     // that their cursors and lists are read front to back; a displaced student waits for the
     // next sweep, or for this one if her word is still ahead.
     let mut waiting: Vec<u64> = vec![u64::MAX; n.div_ceil(64)];
-    if n % 64 != 0 {
+    if !n.is_multiple_of(64) {
         *waiting.last_mut().expect("n > 0") = (1u64 << (n % 64)) - 1;
     }
     let mut proposals = 0u64;

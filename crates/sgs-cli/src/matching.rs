@@ -124,6 +124,10 @@ pub enum MatchCommand {
     /// report, per program and priority group, the chance that an applicant who ranks the
     /// program first is offered it, with the 5th to 95th percentile across redraws.
     ///
+    /// With --choice, estimate one new applicant's whole list instead: the chance of an offer
+    /// from each choice, from any, and of none (deferred acceptance only; see
+    /// docs/choice-format.md).
+    ///
     /// Redraw i uses the seed SHA-256 of "<seed>\nredraw\n<i>". The base seed is --seed, or
     /// derived from the input digest and --public-value, or the seed in policy.json, or else
     /// derived from the input digest and the text "chance of offer".
@@ -144,7 +148,12 @@ pub enum MatchCommand {
         /// A public value to derive the base seed from, with the input digest.
         #[arg(long, value_name = "TEXT")]
         public_value: Option<String>,
-        /// csv (one row per program and priority group) or json (with the overall shares).
+        /// A choice of the list to estimate, as PROGRAM=GROUP (the program id and the
+        /// applicant's priority group there), first choice first; repeat for each choice.
+        #[arg(long = "choice", value_name = "PROGRAM=GROUP")]
+        choices: Vec<String>,
+        /// csv (one row per program and priority group, or per choice) or json (with the
+        /// overall shares).
         #[arg(long, default_value = "csv")]
         format: Format,
     },
@@ -211,8 +220,9 @@ const EXPLAIN_EXAMPLE: &str = "Example:
 const STATS_EXAMPLE: &str = "Example:
   sgs match stats --input docs/examples/choice --output out --format json";
 
-const CHANCE_EXAMPLE: &str = "Example:
-  sgs match chance --input docs/examples/choice --redraws 1000 --threads 2";
+const CHANCE_EXAMPLE: &str = "Examples:
+  sgs match chance --input docs/examples/choice --redraws 1000 --threads 2
+  sgs match chance --input docs/examples/choice --redraws 1000 --choice south-k=3 --choice north-k=2";
 
 const COMPARE_EXAMPLE: &str = "Example:
   sgs match compare --input docs/examples/choice --policy-a current.json --policy-b proposed.json";
@@ -274,6 +284,7 @@ fn dispatch(command: &MatchCommand) -> anyhow::Result<i32> {
             threads,
             seed,
             public_value,
+            choices,
             format,
         } => chance(
             input,
@@ -281,6 +292,7 @@ fn dispatch(command: &MatchCommand) -> anyhow::Result<i32> {
             *threads,
             seed.as_deref(),
             public_value.as_deref(),
+            choices,
             *format,
         ),
         MatchCommand::Compare {
@@ -807,8 +819,26 @@ fn chance(
     threads: u32,
     seed: Option<&str>,
     public_value: Option<&str>,
+    choices: &[String],
     format: Format,
 ) -> anyhow::Result<i32> {
+    // A list is checked before the redraws, so a typo costs nothing.
+    let list = choices
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let (program, group) = c.rsplit_once('=').ok_or_else(|| {
+                anyhow::anyhow!("--choice {c:?} (choice {}): expected PROGRAM=GROUP", k + 1)
+            })?;
+            let group: u32 = group.trim().parse().map_err(|_| {
+                anyhow::anyhow!(
+                    "--choice {c:?} (choice {}): the priority group {group:?} is not a whole number",
+                    k + 1
+                )
+            })?;
+            Ok((program.trim(), group))
+        })
+        .collect::<anyhow::Result<Vec<(&str, u32)>>>()?;
     let inputs = load(input, None)?;
     let seed = simulation_seed(&inputs, seed, public_value, CHANCE_VALUE)?;
     let report = sgs_match::chance::chance_of_offer(
@@ -818,6 +848,47 @@ fn chance(
         redraws,
         threads as usize,
     )?;
+    if !list.is_empty() {
+        let chances = report.lists.chances(&list)?;
+        let text = match format {
+            Format::Json => {
+                let choices: Vec<serde_json::Value> = list
+                    .iter()
+                    .zip(&chances.at)
+                    .map(|((p, g), band)| serde_json::json!({"program_id": p, "priority_group": g, "chance": band}))
+                    .collect();
+                serde_json::to_string_pretty(&serde_json::json!({
+                    "redraws": report.redraws,
+                    "seed": report.seed,
+                    "choices": choices,
+                    "any": chances.any,
+                    "none": chances.none,
+                }))? + "\n"
+            }
+            Format::Csv => {
+                let mut out = String::from("choice,program_id,priority_group,chance,low,high\n");
+                let mut row =
+                    |choice: &str, program: &str, group: &str, b: &sgs_match::chance::Band| {
+                        let _ = writeln!(
+                            out,
+                            "{choice},{},{group},{:.4},{:.4},{:.4}",
+                            cell(program),
+                            b.mean,
+                            b.low,
+                            b.high
+                        );
+                    };
+                for (k, ((p, g), band)) in list.iter().zip(&chances.at).enumerate() {
+                    row(&(k + 1).to_string(), p, &g.to_string(), band);
+                }
+                row("any", "", "", &chances.any);
+                row("none", "", "", &chances.none);
+                out
+            }
+        };
+        print!("{text}");
+        return Ok(0);
+    }
     let text = match format {
         Format::Json => serde_json::to_string_pretty(&report)? + "\n",
         Format::Csv => {

@@ -468,6 +468,90 @@ fn every_command_has_help() {
 }
 
 #[test]
+fn chance_of_a_whole_list() {
+    let dir = example();
+    let call = |choices: &[&str]| {
+        let mut args = vec!["chance", "--input", s(&dir), "--redraws", "100"];
+        for c in choices {
+            args.extend(["--choice", c]);
+        }
+        sgs(&args)
+    };
+    let out = call(&["south-k=3", "north-k=2"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let csv = text(&out.stdout);
+    let rows: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
+    assert_eq!(
+        rows[0],
+        [
+            "choice",
+            "program_id",
+            "priority_group",
+            "chance",
+            "low",
+            "high"
+        ]
+    );
+    assert_eq!(rows.len(), 5, "{csv}");
+    assert_eq!((rows[1][0], rows[1][1], rows[1][2]), ("1", "south-k", "3"));
+    assert_eq!((rows[3][0], rows[4][0]), ("any", "none"));
+    let mean = |r: &[&str]| r[3].parse::<f64>().unwrap();
+    // The choices' chances add up to the chance of any offer, and any and none to one.
+    assert!(
+        (mean(&rows[1]) + mean(&rows[2]) - mean(&rows[3])).abs() < 1e-3,
+        "{csv}"
+    );
+    assert!(
+        (mean(&rows[3]) + mean(&rows[4]) - 1.0).abs() < 1e-3,
+        "{csv}"
+    );
+    // A first choice alone gets its per-program chance from the table of every program.
+    let alone = text(&call(&["north-k=2"]).stdout);
+    let table = ok(&["chance", "--input", s(&dir), "--redraws", "100"]);
+    let per_program: f64 = table
+        .lines()
+        .find(|l| l.starts_with("north-k,") && l.split(',').nth(3) == Some("2"))
+        .and_then(|l| l.split(',').nth(5))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let first: f64 = alone
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(3)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((first - per_program).abs() < 1e-3, "{first} {per_program}");
+
+    // Refusals name the choice and what was expected.
+    for (choices, expected) in [
+        (&["north-k=2", "north-k=3"][..], "choice 2 repeats choice 1"),
+        (&["north-k"][..], "(choice 1): expected PROGRAM=GROUP"),
+        (&["north-k=two"][..], "is not a whole number"),
+        (
+            &["east-k=1"][..],
+            "choice 1: program \"east-k\" is not in this season's applications",
+        ),
+    ] {
+        let out = call(choices);
+        assert_eq!(out.status.code(), Some(2), "{choices:?}");
+        assert!(
+            text(&out.stderr).contains(expected),
+            "{choices:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            !text(&out.stderr).contains("backtrace"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+}
+
+#[test]
 fn chance_of_offer_and_policy_comparison() {
     let csv = ok(&[
         "chance",

@@ -9,13 +9,26 @@
 //! share of lottery numbers below the cutoff's number. The estimate is the mean over redraws;
 //! the band is the 5th to 95th percentile. Redraw `i` uses the seed `Seed::redraw(i)` of the
 //! base seed, so every estimate can be reproduced.
+//!
+//! **A whole list.** Under deferred acceptance a new applicant is offered the first program on
+//! her list whose cutoff she clears, so the simulation also keeps, for every redraw, the share
+//! of lottery numbers that clear each program's cutoff for each priority group (a
+//! [`ListModel`]). With single tie-breaking she draws one number `u` for every program: in a
+//! redraw where the programs on her list let through the shares `t1, t2, …`, she is offered
+//! choice `k` when `u < tk` and `u` clears none of the choices above it, which has probability
+//! `max(0, tk − max(t1 … tk−1))`, and some choice with probability `max(t1 … tn)`. With multiple
+//! tie-breaking her numbers differ per program and the chances multiply:
+//! `tk · (1 − t1) ⋯ (1 − tk−1)`. One applicant more barely moves the cutoffs of a district's
+//! whole season, which is what makes this an estimate rather than an exact answer. Under
+//! immediate acceptance a program's cutoff depends on the round in which she ranks it, so no
+//! list estimate is made.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::engine::{Key, RunChanges};
 use crate::lottery::{fraction, Seed};
 use crate::market::{Market, ProgramIdx};
-use crate::policy::{Mechanism, Policy, PolicyError};
+use crate::policy::{Mechanism, Policy, PolicyError, TieBreaking};
 use crate::run::{run_threads, Run};
 use crate::stats::summarize;
 
@@ -89,11 +102,17 @@ pub struct ChanceReport {
     pub unassigned: Band,
     /// Per program.
     pub programs: Vec<ProgramChance>,
+    /// Per redraw, what each program lets through, for estimates of whole lists. Not part of
+    /// the report's JSON: it is large, and [`ListModel`] serializes itself.
+    #[serde(skip)]
+    pub lists: ListModel,
 }
 
 /// One redraw's numbers: chance per (program, group slot), then the three shares.
 struct Draw {
     chances: Vec<f64>,
+    /// Per program and per group of [`ListModel::groups`], quantized.
+    thresholds: Vec<u16>,
     first: f64,
     top_three: f64,
     unassigned: f64,
@@ -187,13 +206,33 @@ pub fn chance_of_offer(
         .flat_map(|(p, list)| list.iter().map(move |&(g, _)| (p as ProgramIdx, g)))
         .collect();
 
+    // Every group a family could be in: those in the data and those the policy names.
+    let mut all_groups: Vec<u32> = groups
+        .iter()
+        .flatten()
+        .map(|&(g, _)| g)
+        .chain(policy.priority_groups.keys().copied())
+        .collect();
+    all_groups.sort_unstable();
+    all_groups.dedup();
+    let deferred = policy.mechanism == Mechanism::DeferredAcceptance;
+
     let one = |i: u32| -> Result<Draw, PolicyError> {
         let run = run_threads(market, policy, seed.redraw(i), &RunChanges::default(), 1)?;
         let chances = slots.iter().map(|&(p, g)| clears(&run, p, g)).collect();
+        let thresholds = if deferred {
+            (0..market.programs.len() as ProgramIdx)
+                .flat_map(|p| all_groups.iter().map(move |&g| (p, g)))
+                .map(|(p, g)| quantize(clears(&run, p, g)))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let summary = summarize(&run, &crate::attributes::Attributes::none());
         let share = |n: u32| summary.overall.share(n).unwrap_or(0.0);
         Ok(Draw {
             chances,
+            thresholds,
             first: share(summary.overall.first_choice),
             top_three: share(summary.overall.top_three),
             unassigned: share(summary.overall.unassigned),
@@ -245,6 +284,28 @@ pub fn chance_of_offer(
             groups: out,
         });
     }
+    let lists = ListModel {
+        mechanism: policy.mechanism,
+        tie_breaking: policy.tie_breaking,
+        programs: market.programs.iter().map(|p| p.id.clone()).collect(),
+        score_based: market
+            .programs
+            .iter()
+            .zip(&scored)
+            .filter(|(_, &s)| s)
+            .map(|(p, _)| p.id.clone())
+            .collect(),
+        groups: all_groups,
+        longest_list: (0..market.student_count() as u32)
+            .map(|s| market.list_len(s))
+            .max()
+            .unwrap_or(0),
+        redraws: if deferred { redraws } else { 0 },
+        thresholds: draws
+            .iter()
+            .flat_map(|(_, d)| d.thresholds.iter().copied())
+            .collect(),
+    };
     Ok(ChanceReport {
         redraws,
         seed,
@@ -252,5 +313,200 @@ pub fn chance_of_offer(
         top_three: column(&|d| d.top_three),
         unassigned: column(&|d| d.unassigned),
         programs,
+        lists,
     })
+}
+
+/// A share between 0 and 1 in 16 bits; 0 and 1 stay exact.
+fn quantize(share: f64) -> u16 {
+    (share.clamp(0.0, 1.0) * f64::from(u16::MAX)).round() as u16
+}
+
+/// What every program let through in every redraw, per priority group: enough to estimate the
+/// chances of any list a family could make (see the module documentation).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListModel {
+    /// The mechanism simulated; estimates exist only for deferred acceptance.
+    pub mechanism: Mechanism,
+    /// How lottery numbers were drawn.
+    pub tie_breaking: TieBreaking,
+    /// Program ids, in the market's order.
+    pub programs: Vec<String>,
+    /// Programs that order applicants by score, where the lottery alone gives no chance.
+    pub score_based: Vec<String>,
+    /// Priority groups, best first.
+    pub groups: Vec<u32>,
+    /// The longest list in the applications simulated.
+    pub longest_list: u32,
+    /// Redraws kept.
+    pub redraws: u32,
+    /// Per redraw, program and group, the share that clears, in units of 1/65535, written as
+    /// four hex digits each.
+    #[serde(with = "hex_shares")]
+    thresholds: Vec<u16>,
+}
+
+/// A list's chances, choice by choice.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ListChance {
+    /// Per choice, the chance of being offered that one.
+    pub at: Vec<Band>,
+    /// The chance of an offer from some choice on the list.
+    pub any: Band,
+    /// The chance of no offer from the list.
+    pub none: Band,
+}
+
+/// A list that cannot be estimated; choices are numbered from 1.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ListError {
+    /// No choice given.
+    #[error("the list is empty: rank at least one program")]
+    Empty,
+    /// A program the simulation does not know.
+    #[error("choice {choice}: program {program:?} is not in this season's applications")]
+    UnknownProgram {
+        /// The choice.
+        choice: usize,
+        /// The program id given.
+        program: String,
+    },
+    /// A priority group the simulation does not know.
+    #[error("choice {choice}: priority group {group} is not one of this season's groups")]
+    UnknownGroup {
+        /// The choice.
+        choice: usize,
+        /// The group given.
+        group: u32,
+    },
+    /// The same program twice.
+    #[error("choice {choice} repeats choice {first}: rank each program once")]
+    Repeated {
+        /// The choice.
+        choice: usize,
+        /// Where the program first appears.
+        first: usize,
+    },
+    /// A program that orders applicants by score.
+    #[error("choice {choice}: program {program:?} orders applicants by score, so the lottery alone gives no chance")]
+    ScoreBased {
+        /// The choice.
+        choice: usize,
+        /// The program id.
+        program: String,
+    },
+    /// A stored model whose shares do not match its redraws, programs and groups.
+    #[error("the stored estimate is damaged: its shares do not match its redraws, programs and groups; compute the chances again")]
+    Inconsistent,
+    /// The simulation used immediate acceptance.
+    #[error("under immediate acceptance a program's cutoff depends on where it is ranked, so only first-choice chances are estimated")]
+    ImmediateAcceptance,
+}
+
+impl ListModel {
+    /// The model with only its first `redraws` redraws, to store less.
+    pub fn keep(&self, redraws: u32) -> ListModel {
+        let kept = self.redraws.min(redraws);
+        let per_redraw = self.programs.len() * self.groups.len();
+        ListModel {
+            redraws: kept,
+            thresholds: self.thresholds[..kept as usize * per_redraw].to_vec(),
+            ..self.clone()
+        }
+    }
+
+    /// The chances of a list of `(program id, priority group)`, first choice first, for an
+    /// on-time applicant in no reserve category.
+    pub fn chances(&self, list: &[(&str, u32)]) -> Result<ListChance, ListError> {
+        if self.mechanism == Mechanism::ImmediateAcceptance {
+            return Err(ListError::ImmediateAcceptance);
+        }
+        if list.is_empty() {
+            return Err(ListError::Empty);
+        }
+        let per_redraw = self.programs.len() * self.groups.len();
+        if self.thresholds.len() != self.redraws as usize * per_redraw {
+            return Err(ListError::Inconsistent);
+        }
+        let mut columns = Vec::with_capacity(list.len());
+        for (k, &(program, group)) in list.iter().enumerate() {
+            let choice = k + 1;
+            if let Some(first) = list[..k].iter().position(|(p, _)| *p == program) {
+                return Err(ListError::Repeated {
+                    choice,
+                    first: first + 1,
+                });
+            }
+            let Some(p) = self.programs.iter().position(|id| id == program) else {
+                return Err(ListError::UnknownProgram {
+                    choice,
+                    program: program.to_string(),
+                });
+            };
+            if self.score_based.iter().any(|id| id == program) {
+                return Err(ListError::ScoreBased {
+                    choice,
+                    program: program.to_string(),
+                });
+            }
+            let Some(g) = self.groups.iter().position(|&x| x == group) else {
+                return Err(ListError::UnknownGroup { choice, group });
+            };
+            columns.push(p * self.groups.len() + g);
+        }
+        let mut at: Vec<Vec<f64>> = vec![Vec::with_capacity(self.redraws as usize); list.len()];
+        let mut any = Vec::with_capacity(self.redraws as usize);
+        for r in 0..self.redraws as usize {
+            let shares = &self.thresholds[r * per_redraw..(r + 1) * per_redraw];
+            let share = |column: usize| f64::from(shares[column]) / f64::from(u16::MAX);
+            match self.tie_breaking {
+                TieBreaking::Single => {
+                    let mut cleared = 0.0f64;
+                    for (k, &column) in columns.iter().enumerate() {
+                        let t = share(column);
+                        at[k].push((t - cleared).max(0.0));
+                        cleared = cleared.max(t);
+                    }
+                    any.push(cleared);
+                }
+                TieBreaking::Multiple => {
+                    let mut missed = 1.0f64;
+                    for (k, &column) in columns.iter().enumerate() {
+                        let t = share(column);
+                        at[k].push(missed * t);
+                        missed *= 1.0 - t;
+                    }
+                    any.push(1.0 - missed);
+                }
+            }
+        }
+        let mut none: Vec<f64> = any.iter().map(|a| 1.0 - a).collect();
+        Ok(ListChance {
+            at: at.iter_mut().map(|values| Band::of(values)).collect(),
+            any: Band::of(&mut any),
+            none: Band::of(&mut none),
+        })
+    }
+}
+
+/// [`ListModel`]'s shares as one string of four hex digits per share.
+mod hex_shares {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(shares: &[u16], serializer: S) -> Result<S::Ok, S::Error> {
+        let bytes: Vec<u8> = shares.iter().flat_map(|s| s.to_be_bytes()).collect();
+        serializer.serialize_str(&hex::encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u16>, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let bytes = hex::decode(&text).map_err(serde::de::Error::custom)?;
+        if bytes.len() % 2 != 0 {
+            return Err(serde::de::Error::custom("shares take four hex digits each"));
+        }
+        Ok(bytes
+            .chunks_exact(2)
+            .map(|b| u16::from_be_bytes([b[0], b[1]]))
+            .collect())
+    }
 }

@@ -377,3 +377,143 @@ async fn staff_run_from_a_public_value_and_bad_uploads_change_nothing() {
         );
     }
 }
+
+#[tokio::test]
+async fn families_build_a_list_and_see_the_chances_of_the_whole_list() {
+    for app in apps().await {
+        let name = app.name;
+        let stored = app.store.offer_chances("999901").await.unwrap().unwrap();
+        let model: sgs_match::chance::ListModel =
+            serde_json::from_value(stored.report["lists"].clone()).unwrap();
+        assert_eq!(model.redraws, 100, "{name}: the demo keeps every redraw");
+        let programs = stored.report["programs"].as_array().unwrap();
+        let of_grade = |grade: &str| -> Vec<String> {
+            programs
+                .iter()
+                .filter(|p| p["grade"] == grade)
+                .map(|p| p["program_id"].as_str().unwrap().to_string())
+                .collect()
+        };
+        let (k, six) = (of_grade("K"), of_grade("6"));
+        assert!(k.len() >= 3 && !six.is_empty(), "{name}");
+
+        // The finder links to the list builder, which shows as many rows as the longest list.
+        let finder = app.get("/d/999901/finder", None).await.body;
+        assert!(finder.contains("/d/999901/finder/list"), "{name}");
+        let empty = app.get("/d/999901/finder/list", None).await;
+        assert_eq!(empty.status, StatusCode::OK, "{name}");
+        assert!(empty.body.contains("Build your list"));
+        let rows = model.longest_list.clamp(3, 12);
+        assert!(empty.body.contains(&format!("name=\"p{rows}\"")));
+        assert!(!empty.body.contains(&format!("name=\"p{}\"", rows + 1)));
+        assert!(!empty.body.contains("Your list's chances"));
+
+        // Three kindergarten programs in group 3 ("other") and the first also in group 2: the
+        // page shows the model's numbers, choice by choice.
+        let query = format!(
+            "/d/999901/finder/list?grade=K&p1={}&g1=2&p2={}&g2=3&p3=&p4={}&g4=3",
+            k[0], k[1], k[2]
+        );
+        let page = app.get(&query, None).await;
+        assert_eq!(page.status, StatusCode::OK, "{name}");
+        assert!(page.body.contains("Your list's chances"), "{name}");
+        let chances = model
+            .chances(&[(&k[0], 2), (&k[1], 3), (&k[2], 3)])
+            .unwrap();
+        let pct = |x: f64| format!("{:.0}%", x * 100.0);
+        let result = &page.body[page.body.find("list-result").unwrap()..];
+        let mut at = 0;
+        for band in &chances.at {
+            let shown = format!("<strong>{}</strong>", pct(band.mean));
+            let found = result[at..].find(&shown).unwrap_or_else(|| {
+                panic!("{name}: {shown} in order in {result}");
+            });
+            at += found + shown.len();
+        }
+        assert!(result.contains(&format!("<strong>{}</strong>", pct(chances.any.mean))));
+        assert!(result.contains(&format!("<strong>{}</strong>", pct(chances.none.mean))));
+        assert!(
+            (chances.at.iter().map(|b| b.mean).sum::<f64>() - chances.any.mean).abs() < 1e-9,
+            "{name}: the choices' chances add up to the chance of an offer"
+        );
+        // The blank third row is skipped: the result numbers the choices as entered.
+        assert!(result.contains("<td>4</td>"), "{name}");
+        assert!(
+            !page.body.contains("RK0") && !page.body.contains("R600"),
+            "{name}: no student ids"
+        );
+
+        // A first choice alone has the chance the finder shows for that school and group.
+        let alone = model.chances(&[(&k[0], 3)]).unwrap();
+        let report_mean = stored.report["report"]["programs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["program_id"] == k[0].as_str())
+            .and_then(|p| {
+                p["groups"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|g| g["priority"] == 3)
+            })
+            .map(|g| g["chance"]["mean"].as_f64().unwrap());
+        if let Some(mean) = report_mean {
+            assert!((alone.at[0].mean - mean).abs() < 1e-4, "{name}");
+        }
+
+        // Mistakes are named on their row, and nothing is estimated.
+        let repeated = app
+            .get(
+                &format!("/d/999901/finder/list?p1={}&p2={}", k[0], k[0]),
+                None,
+            )
+            .await
+            .body;
+        assert!(repeated.contains("role=\"alert\""), "{name}");
+        assert!(
+            repeated.contains("Choice 2: this school is already your choice 1"),
+            "{name}: {repeated}"
+        );
+        assert!(repeated.contains("aria-invalid=\"true\" aria-describedby=\"list-error-0\""));
+        assert!(!repeated.contains("Your list's chances"));
+        let mixed = app
+            .get(
+                &format!("/d/999901/finder/list?p1={}&p2={}", k[0], six[0]),
+                None,
+            )
+            .await
+            .body;
+        assert!(
+            mixed
+                .contains("Choice 2: this school is for Grade 6, but choice 1 is for Kindergarten"),
+            "{name}: {mixed}"
+        );
+        let unknown = app
+            .get("/d/999901/finder/list?p1=nowhere-K&g1=9", None)
+            .await
+            .body;
+        assert!(
+            unknown.contains("this school is not in this season"),
+            "{name}"
+        );
+        assert!(unknown.contains("choose a priority group from the list"));
+
+        // In Spanish.
+        let spanish = app.get("/lang/es?back=/", None).await.headers[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let es = app.get(&query, Some(&spanish)).await.body;
+        assert!(
+            es.contains("Arme su lista")
+                && es.contains("Las probabilidades de su lista")
+                && es.contains("Ninguna oferta de su lista")
+                && es.contains("vecindario"),
+            "{name}"
+        );
+    }
+}

@@ -196,7 +196,12 @@ pub async fn compute_chances(
             )
         })
         .collect();
-    let stored = json!({"report": report, "programs": programs, "priority_groups": groups});
+    let stored = json!({
+        "report": report,
+        "programs": programs,
+        "priority_groups": groups,
+        "lists": report.lists.keep(LIST_REDRAWS),
+    });
     store
         .set_offer_chances(district, season, i64::from(redraws), &stored, actor)
         .await?;
@@ -1010,4 +1015,301 @@ pub async fn api_chances(
             None => Value::Null,
         },
     ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The finder's list builder: a family ranks programs and sees the chances of the whole list.
+
+/// Redraws kept for list estimates when chances are stored (the demo's 100 are all kept; a
+/// large district's per-redraw shares would otherwise make the stored estimate large).
+pub const LIST_REDRAWS: u32 = 200;
+
+/// Most choices the list builder shows, whatever the longest list last season.
+const MOST_CHOICES: u32 = 12;
+
+/// A program families can rank, from the stored estimate.
+struct ListProgram {
+    id: String,
+    name: String,
+    grade: Option<sgs_domain::Grade>,
+}
+
+fn grade_text(grade: Option<sgs_domain::Grade>, lang: Lang) -> String {
+    match grade {
+        Some(sgs_domain::Grade::K) => lang.t("list.kindergarten").to_string(),
+        Some(g) => format!("{} {}", lang.t("list.grade"), g.code()),
+        None => lang.t("list.any_grade").to_string(),
+    }
+}
+
+/// One problem with the list, on one choice row.
+struct RowError {
+    row: u32,
+    text: String,
+}
+
+/// `GET /d/{district}/finder/list`: public, and nothing entered is stored. `grade` narrows the
+/// programs; `p1`, `g1`, `p2`, `g2`, … are the choices (program id, priority group) in order,
+/// blank rows skipped.
+pub async fn finder_list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(district): Path<String>,
+    Query(params): Query<BTreeMap<String, String>>,
+) -> PageResult {
+    let ctx = district_ctx(&state, &district).await?;
+    let lang = viewer.lang;
+    let t = |k| lang.t(k);
+    let title = t("list.title");
+    let finder = format!("/d/{district}/finder");
+    let stored = state.store.offer_chances(&district).await?;
+    let model: Option<sgs_match::chance::ListModel> = stored
+        .as_ref()
+        .and_then(|c| serde_json::from_value(c.report["lists"].clone()).ok());
+    let (Some(stored), Some(model)) = (stored, model) else {
+        let body = html! {
+            p { (t("list.none_yet")) }
+            p { a href=(finder) { (t("list.back")) } }
+        };
+        return Ok(page(&viewer, Some(&ctx), title, body).into_response());
+    };
+    if model.mechanism == sgs_match::Mechanism::ImmediateAcceptance {
+        let body = html! {
+            p { (t("list.immediate")) }
+            p { a href=(finder) { (t("list.back")) } }
+        };
+        return Ok(page(&viewer, Some(&ctx), title, body).into_response());
+    }
+
+    let programs: Vec<ListProgram> = stored.report["programs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| {
+            let id = p["program_id"].as_str()?.to_string();
+            Some(ListProgram {
+                name: p["name"].as_str().unwrap_or(&id).to_string(),
+                grade: p["grade"].as_str().and_then(sgs_domain::Grade::parse),
+                id,
+            })
+        })
+        .filter(|p| model.programs.contains(&p.id) && !model.score_based.contains(&p.id))
+        .collect();
+    let mut grades: Vec<Option<sgs_domain::Grade>> = programs.iter().map(|p| p.grade).collect();
+    grades.sort();
+    grades.dedup();
+    let code = lang.code();
+    let group_name = |g: u32| -> String {
+        stored.report["priority_groups"][g.to_string()][code]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{} {g}", t("list.group")))
+    };
+    let worst_group = model.groups.last().copied().unwrap_or(0);
+    let chosen_grade = params
+        .get("grade")
+        .filter(|g| !g.is_empty())
+        .and_then(|g| sgs_domain::Grade::parse(g));
+    let rows = model.longest_list.clamp(3, MOST_CHOICES);
+
+    // The rows as entered, then the list they make.
+    let mut errors: Vec<RowError> = Vec::new();
+    let mut entered: Vec<(u32, Option<&ListProgram>, String, u32)> = Vec::new();
+    for row in 1..=rows {
+        let program = params
+            .get(&format!("p{row}"))
+            .map(|p| p.trim())
+            .unwrap_or("");
+        let group_text = params
+            .get(&format!("g{row}"))
+            .map(|g| g.trim())
+            .unwrap_or("");
+        let group = if group_text.is_empty() {
+            Some(worst_group)
+        } else {
+            group_text
+                .parse::<u32>()
+                .ok()
+                .filter(|g| model.groups.contains(g))
+        };
+        let group = match group {
+            Some(g) => g,
+            None => {
+                errors.push(RowError {
+                    row,
+                    text: t("list.bad_group").to_string(),
+                });
+                worst_group
+            }
+        };
+        if program.is_empty() {
+            entered.push((row, None, String::new(), group));
+            continue;
+        }
+        let found = programs.iter().find(|p| p.id == program);
+        match found {
+            None => errors.push(RowError {
+                row,
+                text: t("list.unknown_program").to_string(),
+            }),
+            Some(p) => {
+                if let Some(first) = entered
+                    .iter()
+                    .find(|(_, q, _, _)| q.is_some_and(|q| q.id == p.id))
+                {
+                    errors.push(RowError {
+                        row,
+                        text: format!("{} {}", t("list.repeats"), first.0),
+                    });
+                } else if chosen_grade.is_some() && p.grade != chosen_grade {
+                    errors.push(RowError {
+                        row,
+                        text: format!("{} ({})", t("list.other_grade"), grade_text(p.grade, lang)),
+                    });
+                } else if let Some(other) = entered
+                    .iter()
+                    .filter_map(|(r, q, _, _)| q.map(|q| (r, q)))
+                    .find(|(_, q)| q.grade != p.grade)
+                {
+                    errors.push(RowError {
+                        row,
+                        text: t("list.mixed_grades")
+                            .replace("{this}", &grade_text(p.grade, lang))
+                            .replace("{row}", &other.0.to_string())
+                            .replace("{other}", &grade_text(other.1.grade, lang)),
+                    });
+                }
+            }
+        }
+        entered.push((row, found, program.to_string(), group));
+    }
+    let list: Vec<(&str, u32)> = entered
+        .iter()
+        .filter_map(|(_, p, _, g)| p.map(|p| (p.id.as_str(), *g)))
+        .collect();
+    let result = if errors.is_empty() && !list.is_empty() {
+        match model.chances(&list) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                // The rows were checked above, so only a damaged estimate gets here.
+                return Err(bad(e.to_string()));
+            }
+        }
+    } else {
+        None
+    };
+    let grade = chosen_grade.or_else(|| {
+        entered
+            .iter()
+            .find_map(|(_, p, _, _)| p.map(|p| p.grade))
+            .flatten()
+    });
+    let options: Vec<&ListProgram> = programs
+        .iter()
+        .filter(|p| grade.is_none() || p.grade == grade)
+        .collect();
+    let pct = |x: f64| format!("{:.0}%", x * 100.0);
+    let band = |b: &sgs_match::chance::Band| {
+        html! { strong { (pct(b.mean)) } " " span class="muted" { "(" (pct(b.low)) "–" (pct(b.high)) ")" } }
+    };
+    let action = format!("/d/{district}/finder/list");
+    let error_of = |row: u32| errors.iter().position(|e| e.row == row);
+
+    let body = html! {
+        p { (t("list.intro")) }
+        p class="muted" { (t("list.private")) " " (t("list.reserves")) }
+        @if !errors.is_empty() {
+            div class="error" role="alert" {
+                p { strong { (t("list.fix")) } }
+                ul { @for (i, e) in errors.iter().enumerate() {
+                    li id={ "list-error-" (i) } { (t("list.choice")) " " (e.row) ": " (e.text) }
+                } }
+            }
+        }
+        form method="get" action=(action) class="choice-list" {
+            @if grades.len() > 1 {
+                div class="filters" {
+                    div {
+                        label for="grade" { (t("list.grade_label")) }
+                        select id="grade" name="grade" {
+                            option value="" { (t("list.any_grade")) }
+                            @for g in &grades {
+                                @if let Some(g) = g {
+                                    option value=(g.code()) selected[grade == Some(*g)] { (grade_text(Some(*g), lang)) }
+                                }
+                            }
+                        }
+                    }
+                    div { button type="submit" name="show" value="1" { (t("list.show_grade")) } }
+                }
+            }
+            ol class="plain" {
+                @for (row, _, program, group) in &entered {
+                    li {
+                        fieldset class="choice-row" {
+                            legend { (t("list.choice")) " " (row) }
+                            @let invalid = error_of(*row);
+                            div {
+                                label for={ "p" (row) } { (t("list.school")) }
+                                select id={ "p" (row) } name={ "p" (row) }
+                                    aria-invalid=[invalid.map(|_| "true")]
+                                    aria-describedby=[invalid.map(|i| format!("list-error-{i}"))] {
+                                    option value="" { "—" }
+                                    @for p in &options {
+                                        option value=(p.id) selected[*program == p.id] { (p.name) }
+                                    }
+                                }
+                            }
+                            div {
+                                label for={ "g" (row) } { (t("list.priority")) }
+                                select id={ "g" (row) } name={ "g" (row) } {
+                                    @for g in &model.groups {
+                                        option value=(g) selected[*group == *g] { (group_name(*g)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            p class="muted" { (t("list.priority_help")) }
+            button type="submit" { (t("list.estimate")) }
+        }
+        @if let Some(c) = &result {
+            section id="list-result" aria-labelledby="list-result-title" {
+                h2 id="list-result-title" { (t("list.result")) }
+                p { (t("list.result_help")) " (" (stored.season) ", " (model.redraws) " " (t("enr.redraws")) ")" }
+                div class="table-wrap" { table {
+                    thead { tr {
+                        th scope="col" { (t("list.choice")) }
+                        th scope="col" { (t("list.school")) }
+                        th scope="col" { (t("list.priority")) }
+                        th scope="col" { (t("list.offered_here")) }
+                    } }
+                    tbody {
+                        @for ((row, p, _, g), b) in entered.iter().filter(|e| e.1.is_some()).zip(&c.at) {
+                            tr {
+                                td { (row) }
+                                th scope="row" { (p.map(|p| p.name.as_str()).unwrap_or("")) }
+                                td { (group_name(*g)) }
+                                td { (band(b)) }
+                            }
+                        }
+                    }
+                    tfoot {
+                        tr { th scope="row" colspan="3" { (t("list.any")) } td { (band(&c.any)) } }
+                        tr { th scope="row" colspan="3" { (t("list.no_offer")) } td { (band(&c.none)) } }
+                    }
+                } }
+                @if model.tie_breaking == sgs_match::TieBreaking::Single {
+                    p { (t("list.one_number")) }
+                }
+                @if c.none.mean > 0.2 {
+                    p { strong { (t("list.add_more")) } }
+                }
+            }
+        }
+        p { a href=(finder) { (t("list.back")) } }
+    };
+    Ok(page(&viewer, Some(&ctx), title, body).into_response())
 }

@@ -173,6 +173,7 @@ pub fn router(state: AppState) -> Router {
         .route("/d/{district}/downloads/{file}", get(lever1::download_file))
         .route("/d/{district}/options", get(pages::options))
         .route("/d/{district}/finder", get(pages::finder))
+        .route("/d/{district}/finder/list", get(choice::finder_list))
         .merge(innovation::routes())
         .merge(choice::routes())
         .merge(assessment::routes())

@@ -431,6 +431,72 @@ fn an_analyst_walks_from_the_north_star_to_a_priority_area_a_campus_and_a_scenar
     assert!(page.contains("With the actions"), "the comparison is shown");
 }
 
+#[test]
+fn a_family_builds_a_list_on_a_phone_in_spanish_with_the_keyboard() {
+    if !browser_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, app) = start_app(dir.path());
+    let driver = Driver::start();
+    let browser = driver.session();
+    browser.window((390, 844));
+
+    // From the finder, by its link, then into Spanish with the page's own switch.
+    browser.goto(&format!("{app}/d/999901/finder"));
+    browser.click("a[href='/d/999901/finder/list']");
+    browser.wait_for_url(|u| u.ends_with("/finder/list"));
+    browser.click("a[lang=es]");
+    let page = browser.wait_for_source(|s| s.contains("Arme su lista"));
+    assert!(page.contains("lang=\"es\""), "the list builder in Spanish");
+    browser.fits_and_is_labelled("the empty list builder");
+
+    // Kindergarten, two schools, the second with neighborhood priority.
+    browser.choose("#grade", "Kínder");
+    browser.click("#grade ~ button, button[name=show]");
+    browser.wait_for_url(|u| u.contains("grade=K"));
+    browser.choose("#p1", "kindergarten");
+    let first = browser.script("return document.querySelector('#p1').value;");
+    let second = browser.script(
+        "const s = document.querySelector('#p2'); const first = document.querySelector('#p1').value; \
+         const o = Array.from(s.options).find(o => o.value && o.value !== first); s.value = o.value; return o.value;",
+    );
+    assert_ne!(first, second);
+    browser.choose("#g2", "vecindario");
+
+    // Tab from the last priority field to the button, and press Enter.
+    let g2 = browser.find("#g2");
+    browser.post(&format!("/element/{g2}/click"), json!({}));
+    browser.keys("\u{E00C}"); // Escape closes the open list of options
+    let mut reached = false;
+    for _ in 0..40 {
+        browser.keys("\u{E004}");
+        let active = browser.script("return document.activeElement.textContent.trim();");
+        if active == json!("Ver las probabilidades de esta lista") {
+            reached = true;
+            break;
+        }
+    }
+    assert!(reached, "the button is reachable with Tab");
+    browser.keys("\u{E007}");
+    let page = browser.wait_for_source(|s| s.contains("Las probabilidades de su lista"));
+    assert!(
+        page.contains("Ninguna oferta de su lista"),
+        "the result in Spanish"
+    );
+    assert!(page.contains("hermano inscrito") || page.contains("vecindario"));
+    let url = browser.url();
+    assert!(
+        url.contains(&format!("p1={}", first.as_str().unwrap()))
+            && url.contains(&format!("p2={}", second.as_str().unwrap())),
+        "the list is in the address, so it can be shared or revisited: {url}"
+    );
+    // The two rows of the result and its two totals, on a phone without sideways scrolling.
+    let rows = browser.script("return document.querySelectorAll('#list-result tbody tr').length;");
+    assert_eq!(rows, json!(2));
+    browser.fits_and_is_labelled("the list builder with its result");
+}
+
 impl Session<'_> {
     /// Sets the window size: a phone (390×844) or a desktop (1280×900).
     fn window(&self, (width, height): (u32, u32)) {

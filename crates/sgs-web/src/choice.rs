@@ -1210,7 +1210,10 @@ pub async fn finder_list(
         .collect();
     let pct = |x: f64| format!("{:.0}%", x * 100.0);
     let band = |b: &sgs_match::chance::Band| {
-        html! { strong { (pct(b.mean)) } " " span class="muted" { "(" (pct(b.low)) "–" (pct(b.high)) ")" } }
+        html! {
+            strong { (pct(b.mean)) }
+            @if pct(b.low) != pct(b.high) { " " span class="muted" { "(" (pct(b.low)) "–" (pct(b.high)) ")" } }
+        }
     };
     let action = format!("/d/{district}/finder/list");
     let error_of = |row: u32| errors.iter().position(|e| e.row == row);
@@ -1226,6 +1229,39 @@ pub async fn finder_list(
                 } }
             }
         }
+        @if let Some(c) = &result {
+            section id="list-result" aria-labelledby="list-result-title" {
+                h2 id="list-result-title" { (t("list.result")) }
+                p { (t("list.result_help")) " (" (stored.season) ", " (model.redraws) " " (t("list.lotteries")) ")" }
+                div class="table-wrap" { table {
+                    thead { tr {
+                        th scope="col" { (t("list.choice")) }
+                        th scope="col" { (t("list.school")) " · " (t("list.priority")) }
+                        th scope="col" { (t("list.offered_here")) }
+                    } }
+                    tbody {
+                        @for ((row, p, _, g), b) in entered.iter().filter(|e| e.1.is_some()).zip(&c.at) {
+                            tr {
+                                td { (row) }
+                                th scope="row" { (p.map(|p| p.name.as_str()).unwrap_or("")) br; span class="muted" { (group_name(*g)) } }
+                                td { (band(b)) }
+                            }
+                        }
+                    }
+                    tfoot {
+                        tr { th scope="row" colspan="2" { (t("list.any")) } td { (band(&c.any)) } }
+                        tr { th scope="row" colspan="2" { (t("list.no_offer")) } td { (band(&c.none)) } }
+                    }
+                } }
+                @if model.tie_breaking == sgs_match::TieBreaking::Single {
+                    p { (t("list.one_number")) }
+                }
+                @if c.none.mean > 0.2 {
+                    p { strong { (t("list.add_more")) } }
+                }
+            }
+        }
+        @if result.is_some() { h2 { (t("list.change")) } }
         form method="get" action=(action) class="choice-list" {
             @if grades.len() > 1 {
                 div class="filters" {
@@ -1233,17 +1269,15 @@ pub async fn finder_list(
                         label for="grade" { (t("list.grade_label")) }
                         select id="grade" name="grade" {
                             option value="" { (t("list.any_grade")) }
-                            @for g in &grades {
-                                @if let Some(g) = g {
-                                    option value=(g.code()) selected[grade == Some(*g)] { (grade_text(Some(*g), lang)) }
-                                }
+                            @for g in grades.iter().flatten() {
+                                option value=(g.code()) selected[grade == Some(*g)] { (grade_text(Some(*g), lang)) }
                             }
                         }
                     }
                     div { button type="submit" name="show" value="1" { (t("list.show_grade")) } }
                 }
             }
-            ol class="plain" {
+            ol class="choices" {
                 @for (row, _, program, group) in &entered {
                     li {
                         fieldset class="choice-row" {
@@ -1274,40 +1308,6 @@ pub async fn finder_list(
             }
             p class="muted" { (t("list.priority_help")) }
             button type="submit" { (t("list.estimate")) }
-        }
-        @if let Some(c) = &result {
-            section id="list-result" aria-labelledby="list-result-title" {
-                h2 id="list-result-title" { (t("list.result")) }
-                p { (t("list.result_help")) " (" (stored.season) ", " (model.redraws) " " (t("enr.redraws")) ")" }
-                div class="table-wrap" { table {
-                    thead { tr {
-                        th scope="col" { (t("list.choice")) }
-                        th scope="col" { (t("list.school")) }
-                        th scope="col" { (t("list.priority")) }
-                        th scope="col" { (t("list.offered_here")) }
-                    } }
-                    tbody {
-                        @for ((row, p, _, g), b) in entered.iter().filter(|e| e.1.is_some()).zip(&c.at) {
-                            tr {
-                                td { (row) }
-                                th scope="row" { (p.map(|p| p.name.as_str()).unwrap_or("")) }
-                                td { (group_name(*g)) }
-                                td { (band(b)) }
-                            }
-                        }
-                    }
-                    tfoot {
-                        tr { th scope="row" colspan="3" { (t("list.any")) } td { (band(&c.any)) } }
-                        tr { th scope="row" colspan="3" { (t("list.no_offer")) } td { (band(&c.none)) } }
-                    }
-                } }
-                @if model.tie_breaking == sgs_match::TieBreaking::Single {
-                    p { (t("list.one_number")) }
-                }
-                @if c.none.mean > 0.2 {
-                    p { strong { (t("list.add_more")) } }
-                }
-            }
         }
         p { a href=(finder) { (t("list.back")) } }
     };

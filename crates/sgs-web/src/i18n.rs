@@ -392,6 +392,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("list.repeats", "this school is already your choice", "esta escuela ya es su opción"),
     ("list.other_grade", "this school is for another grade", "esta escuela es para otro grado"),
     ("list.mixed_grades", "this school is for {this}, but choice {row} is for {other}: a list is for one grade", "esta escuela es para {this}, pero la opción {row} es para {other}: una lista es para un solo grado"),
+    ("list.lotteries", "lotteries", "loterías"),
+    ("list.change", "Change your list", "Cambie su lista"),
     ("list.result", "Your list's chances", "Las probabilidades de su lista"),
     ("list.result_help", "How often each choice would be offered, with the range from lowest to highest likely value", "Con qué frecuencia se ofrecería cada opción, con el rango del valor probable más bajo al más alto"),
     ("list.offered_here", "Chance of this offer", "Probabilidad de esta oferta"),

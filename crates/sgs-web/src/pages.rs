@@ -685,7 +685,7 @@ async fn campus_list_page(
             @if !chances.is_empty() {
                 section id="finder-chances" aria-labelledby="chances" {
                     h2 id="chances" { (t("finder.chances")) }
-                    p { (t("finder.chances_help")) " (" (season) ", " (redraws) " " (t("enr.redraws")) ")" }
+                    p { (t("finder.chances_help")) " (" (season) ", " (redraws) " " (t("list.lotteries")) ")" }
                     p { a href={ "/d/" (district) "/finder/list" } { (t("finder.build_list")) } }
                     div class="table-wrap" { table {
                         thead { tr { th scope="col" { (t("finder.program")) } th scope="col" class="num" { (t("finder.seats")) } th scope="col" { (t("finder.chance")) } } }

@@ -32,7 +32,7 @@
 //! | verify | [`verify::verify`]`(&market, &policy, &changes, &record, &published, Some(public_value))` → [`verify::Verification`]; `.passed()` |
 //! | explain a student | [`Market::find_student`], [`Run::explain`], [`Run::explanation_text`]`(&explanation, `[`Lang`]`)` |
 //! | statistics | [`stats::summarize`]`(&run, &attributes)` |
-//! | chance of offer | [`chance::chance_of_offer`]`(&market, &policy, seed, redraws, threads)` |
+//! | chance of offer | [`chance::chance_of_offer`]`(&market, &policy, seed, redraws, threads)`; a whole list's chances from its `lists` ([`chance::ListModel::chances`]) |
 //! | rounds | [`rounds::after_responses`], [`rounds::second_round`] |
 //! | compare two policies | [`compare::compare`]`(&before, &after, &attributes)` |
 //!

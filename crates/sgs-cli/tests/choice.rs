@@ -400,6 +400,15 @@ async fn families_build_a_list_and_see_the_chances_of_the_whole_list() {
         // The finder links to the list builder, which shows as many rows as the longest list.
         let finder = app.get("/d/999901/finder", None).await.body;
         assert!(finder.contains("/d/999901/finder/list"), "{name}");
+        // Each school's row starts a list with it.
+        let start = format!("/d/999901/finder/list?grade=K&amp;p1={}", k[0]);
+        assert!(finder.contains(&start), "{name}: {start}");
+        let started = app.get(&start.replace("&amp;", "&"), None).await.body;
+        assert!(
+            started.contains(&format!("<option value=\"{}\" selected>", k[0]))
+                && started.contains("Your list's chances"),
+            "{name}"
+        );
         let empty = app.get("/d/999901/finder/list", None).await;
         assert_eq!(empty.status, StatusCode::OK, "{name}");
         assert!(empty.body.contains("Build your list"));

@@ -917,9 +917,19 @@ pub async fn compare_page(
 // ---------------------------------------------------------------------------------------------
 // The finder's chances.
 
-/// The chance of an offer at each program of `campus_ids`, for the finder: (program name,
-/// grade, seats, per priority group: its name, mean, low and high in percent).
-pub type FinderChance = (String, String, u32, Vec<(String, f64, f64, f64)>);
+/// The chance of an offer at each program of `campus_ids`, for the finder.
+pub struct FinderChance {
+    /// The program id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its grade code, or empty.
+    pub grade: String,
+    /// Its seats.
+    pub seats: u32,
+    /// Per priority group: its name, mean, low and high in percent.
+    pub groups: Vec<(String, f64, f64, f64)>,
+}
 
 /// The latest chances of the programs of these campuses.
 pub async fn finder_chances(
@@ -976,12 +986,13 @@ pub async fn finder_chances(
                 (label, pct("mean"), pct("low"), pct("high"))
             })
             .collect();
-        out.push((
-            name.to_string(),
-            grade.to_string(),
-            p["capacity"].as_u64().unwrap_or(0) as u32,
+        out.push(FinderChance {
+            id: id.to_string(),
+            name: name.to_string(),
+            grade: grade.to_string(),
+            seats: p["capacity"].as_u64().unwrap_or(0) as u32,
             groups,
-        ));
+        });
     }
     Ok((chances.season, chances.redraws, out))
 }

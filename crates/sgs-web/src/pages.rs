@@ -689,10 +689,10 @@ async fn campus_list_page(
                     p { a href={ "/d/" (district) "/finder/list" } { (t("finder.build_list")) } }
                     div class="table-wrap" { table {
                         thead { tr { th scope="col" { (t("finder.program")) } th scope="col" class="num" { (t("finder.seats")) } th scope="col" { (t("finder.chance")) } } }
-                        tbody { @for (name, _, seats, groups) in &chances { tr {
-                            th scope="row" { (name) }
-                            td class="num" { (seats) }
-                            td { ul class="plain" { @for (label, mean, low, high) in groups {
+                        tbody { @for c in &chances { tr {
+                            th scope="row" { (c.name) br; a class="small" href={ "/d/" (district) "/finder/list?grade=" (c.grade) "&p1=" (c.id) } aria-label={ (t("finder.start_list")) ": " (c.name) } { (t("finder.start_list")) } }
+                            td class="num" { (c.seats) }
+                            td { ul class="plain" { @for (label, mean, low, high) in &c.groups {
                                 li { (label) ": " strong { (format!("{mean:.0}%")) } " " span class="muted" { "(" (format!("{low:.0}–{high:.0}%")) ")" } }
                             } } }
                         } } }

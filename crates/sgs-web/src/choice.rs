@@ -1059,6 +1059,91 @@ struct RowError {
     text: String,
 }
 
+/// One choice row as entered.
+struct ListRow<'p> {
+    /// Its number on the page, from 1.
+    row: u32,
+    /// The program, when one was chosen and is known.
+    program: Option<&'p ListProgram>,
+    /// The program id as entered.
+    text: String,
+    /// The priority group (the worst when none or a bad one was given).
+    group: u32,
+}
+
+/// Reads the choice rows `p1`/`g1` … `p{rows}`/`g{rows}` and finds what is wrong with them:
+/// an unknown program or group, a program twice, a program of another grade than the one
+/// chosen or than the rows above.
+fn read_rows<'p>(
+    params: &BTreeMap<String, String>,
+    programs: &'p [ListProgram],
+    model: &sgs_match::chance::ListModel,
+    chosen_grade: Option<sgs_domain::Grade>,
+    rows: u32,
+    lang: Lang,
+) -> (Vec<ListRow<'p>>, Vec<RowError>) {
+    let t = |k| lang.t(k);
+    let worst_group = model.groups.last().copied().unwrap_or(0);
+    let mut errors: Vec<RowError> = Vec::new();
+    let mut entered: Vec<ListRow<'p>> = Vec::new();
+    let mut fail = |row: u32, text: String| errors.push(RowError { row, text });
+    for row in 1..=rows {
+        let field = |name: &str| {
+            params
+                .get(&format!("{name}{row}"))
+                .map(|v| v.trim())
+                .unwrap_or("")
+        };
+        let (text, group_text) = (field("p"), field("g"));
+        let group = if group_text.is_empty() {
+            worst_group
+        } else {
+            match group_text.parse::<u32>() {
+                Ok(g) if model.groups.contains(&g) => g,
+                _ => {
+                    fail(row, t("list.bad_group").to_string());
+                    worst_group
+                }
+            }
+        };
+        let program = if text.is_empty() {
+            None
+        } else {
+            let found = programs.iter().find(|p| p.id == text);
+            let chosen = entered.iter().filter_map(|r| r.program.map(|p| (r.row, p)));
+            match found {
+                None => fail(row, t("list.unknown_program").to_string()),
+                Some(p) => {
+                    if let Some((first, _)) = chosen.clone().find(|(_, q)| q.id == p.id) {
+                        fail(row, format!("{} {first}", t("list.repeats")));
+                    } else if chosen_grade.is_some() && p.grade != chosen_grade {
+                        let grade = grade_text(p.grade, lang);
+                        fail(row, format!("{} ({grade})", t("list.other_grade")));
+                    } else if let Some((other, q)) =
+                        chosen.clone().find(|(_, q)| q.grade != p.grade)
+                    {
+                        fail(
+                            row,
+                            t("list.mixed_grades")
+                                .replace("{this}", &grade_text(p.grade, lang))
+                                .replace("{row}", &other.to_string())
+                                .replace("{other}", &grade_text(q.grade, lang)),
+                        );
+                    }
+                }
+            }
+            found
+        };
+        entered.push(ListRow {
+            row,
+            program,
+            text: text.to_string(),
+            group,
+        });
+    }
+    (entered, errors)
+}
+
 /// `GET /d/{district}/finder/list`: public, and nothing entered is stored. `grade` narrows the
 /// programs; `p1`, `g1`, `p2`, `g2`, … are the choices (program id, priority group) in order,
 /// blank rows skipped.
@@ -1116,87 +1201,16 @@ pub async fn finder_list(
             .map(str::to_string)
             .unwrap_or_else(|| format!("{} {g}", t("list.group")))
     };
-    let worst_group = model.groups.last().copied().unwrap_or(0);
     let chosen_grade = params
         .get("grade")
         .filter(|g| !g.is_empty())
         .and_then(|g| sgs_domain::Grade::parse(g));
     let rows = model.longest_list.clamp(3, MOST_CHOICES);
 
-    // The rows as entered, then the list they make.
-    let mut errors: Vec<RowError> = Vec::new();
-    let mut entered: Vec<(u32, Option<&ListProgram>, String, u32)> = Vec::new();
-    for row in 1..=rows {
-        let program = params
-            .get(&format!("p{row}"))
-            .map(|p| p.trim())
-            .unwrap_or("");
-        let group_text = params
-            .get(&format!("g{row}"))
-            .map(|g| g.trim())
-            .unwrap_or("");
-        let group = if group_text.is_empty() {
-            Some(worst_group)
-        } else {
-            group_text
-                .parse::<u32>()
-                .ok()
-                .filter(|g| model.groups.contains(g))
-        };
-        let group = match group {
-            Some(g) => g,
-            None => {
-                errors.push(RowError {
-                    row,
-                    text: t("list.bad_group").to_string(),
-                });
-                worst_group
-            }
-        };
-        if program.is_empty() {
-            entered.push((row, None, String::new(), group));
-            continue;
-        }
-        let found = programs.iter().find(|p| p.id == program);
-        match found {
-            None => errors.push(RowError {
-                row,
-                text: t("list.unknown_program").to_string(),
-            }),
-            Some(p) => {
-                if let Some(first) = entered
-                    .iter()
-                    .find(|(_, q, _, _)| q.is_some_and(|q| q.id == p.id))
-                {
-                    errors.push(RowError {
-                        row,
-                        text: format!("{} {}", t("list.repeats"), first.0),
-                    });
-                } else if chosen_grade.is_some() && p.grade != chosen_grade {
-                    errors.push(RowError {
-                        row,
-                        text: format!("{} ({})", t("list.other_grade"), grade_text(p.grade, lang)),
-                    });
-                } else if let Some(other) = entered
-                    .iter()
-                    .filter_map(|(r, q, _, _)| q.map(|q| (r, q)))
-                    .find(|(_, q)| q.grade != p.grade)
-                {
-                    errors.push(RowError {
-                        row,
-                        text: t("list.mixed_grades")
-                            .replace("{this}", &grade_text(p.grade, lang))
-                            .replace("{row}", &other.0.to_string())
-                            .replace("{other}", &grade_text(other.1.grade, lang)),
-                    });
-                }
-            }
-        }
-        entered.push((row, found, program.to_string(), group));
-    }
+    let (entered, errors) = read_rows(&params, &programs, &model, chosen_grade, rows, lang);
     let list: Vec<(&str, u32)> = entered
         .iter()
-        .filter_map(|(_, p, _, g)| p.map(|p| (p.id.as_str(), *g)))
+        .filter_map(|r| r.program.map(|p| (p.id.as_str(), r.group)))
         .collect();
     let result = if errors.is_empty() && !list.is_empty() {
         match model.chances(&list) {
@@ -1212,7 +1226,7 @@ pub async fn finder_list(
     let grade = chosen_grade.or_else(|| {
         entered
             .iter()
-            .find_map(|(_, p, _, _)| p.map(|p| p.grade))
+            .find_map(|r| r.program.map(|p| p.grade))
             .flatten()
     });
     let options: Vec<&ListProgram> = programs
@@ -1251,10 +1265,10 @@ pub async fn finder_list(
                         th scope="col" { (t("list.offered_here")) }
                     } }
                     tbody {
-                        @for ((row, p, _, g), b) in entered.iter().filter(|e| e.1.is_some()).zip(&c.at) {
+                        @for (r, b) in entered.iter().filter(|r| r.program.is_some()).zip(&c.at) {
                             tr {
-                                td { (row) }
-                                th scope="row" { (p.map(|p| p.name.as_str()).unwrap_or("")) br; span class="muted" { (group_name(*g)) } }
+                                td { (r.row) }
+                                th scope="row" { (r.program.map(|p| p.name.as_str()).unwrap_or("")) br; span class="muted" { (group_name(r.group)) } }
                                 td { (band(b)) }
                             }
                         }
@@ -1289,7 +1303,7 @@ pub async fn finder_list(
                 }
             }
             ol class="choices" {
-                @for (row, _, program, group) in &entered {
+                @for ListRow { row, text: program, group, .. } in &entered {
                     li {
                         fieldset class="choice-row" {
                             legend { (t("list.choice")) " " (row) }

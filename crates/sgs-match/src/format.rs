@@ -20,7 +20,7 @@ use std::fmt;
 use crate::attributes::{Attributes, StudentAttributes};
 use crate::engine::RunChanges;
 use crate::market::{
-    Choice, Market, MarketBuilder, Program, ProgramIdx, Reserve, Seats, Student, MAX_PRIORITY, OPEN,
+    Choice, Market, MarketBuilder, Program, Reserve, Seats, Student, MAX_PRIORITY, OPEN,
 };
 use crate::plain::Row;
 use crate::policy::Policy;
@@ -1179,6 +1179,10 @@ pub fn write_cutoffs(run: &Run<'_>) -> String {
 /// `waitlists.csv`: per program, the students who ranked it above their offer, in order.
 pub fn write_waitlists(run: &Run<'_>) -> String {
     let market = run.market;
+    let lists = run.waitlists();
+    let rows: usize = lists.iter().map(Vec::len).sum();
+    let mut out = Vec::with_capacity(rows * 48 + 64);
+    out.extend_from_slice(b"program_id,position,student_id,priority,lottery_number\n");
     let programs = program_cells(market);
     // Student ids as CSV cells in one contiguous buffer: the rows visit students in a random
     // order, and small contiguous memory keeps that fast.
@@ -1189,52 +1193,24 @@ pub fn write_waitlists(run: &Run<'_>) -> String {
         push_field(&mut ids, &student.id);
         id_end.push(ids.len());
     }
-    let part = |range: std::ops::Range<ProgramIdx>, header: bool| -> Vec<u8> {
-        let lists = run.waitlists_of(range.clone());
-        let rows: usize = lists.iter().map(Vec::len).sum();
-        let mut out = Vec::with_capacity(rows * 48 + 64);
-        if header {
-            out.extend_from_slice(b"program_id,position,student_id,priority,lottery_number\n");
+    for (p, list) in lists.iter().enumerate() {
+        let program = programs[p].as_bytes();
+        for (i, entry) in list.iter().enumerate() {
+            out.extend_from_slice(program);
+            out.push(b',');
+            push_digits(&mut out, i as u64 + 1);
+            out.push(b',');
+            let s = entry.student as usize;
+            out.extend_from_slice(&ids[id_end[s]..id_end[s + 1]]);
+            out.push(b',');
+            push_digits(&mut out, entry.key.priority() as u64);
+            out.push(b',');
+            push_digits(&mut out, entry.key.lottery);
+            out.push(b'\n');
         }
-        for (p, list) in range.zip(&lists) {
-            let program = programs[p as usize].as_bytes();
-            for (i, entry) in list.iter().enumerate() {
-                out.extend_from_slice(program);
-                out.push(b',');
-                push_digits(&mut out, i as u64 + 1);
-                out.push(b',');
-                let s = entry.student as usize;
-                out.extend_from_slice(&ids[id_end[s]..id_end[s + 1]]);
-                out.push(b',');
-                push_digits(&mut out, entry.key.priority() as u64);
-                out.push(b',');
-                push_digits(&mut out, entry.key.lottery);
-                out.push(b'\n');
-            }
-        }
-        out
-    };
-    let n = market.programs.len() as ProgramIdx;
-    // A large market makes its second half of programs on another thread.
-    let out = if market.choice_count() >= PARALLEL_WAITLISTS_FROM {
-        let mid = n / 2;
-        let (mut first, second) = std::thread::scope(|scope| {
-            let second = scope.spawn(|| part(mid..n, false));
-            (
-                part(0..mid, true),
-                second.join().expect("a waitlist thread panicked"),
-            )
-        });
-        first.extend_from_slice(&second);
-        first
-    } else {
-        part(0..n, true)
-    };
+    }
     text_of(out)
 }
-
-/// Markets with at least this many ranked choices make their waitlists on two threads.
-const PARALLEL_WAITLISTS_FROM: usize = 100_000;
 
 /// `lottery.csv` under single tie-breaking: `student_id,lottery_number` for every student, so
 /// anyone can check the numbers against the documented construction.
@@ -1509,74 +1485,4 @@ pub(crate) fn canonical_files(
         ("policy.json", policy_json),
         ("changes.csv", changes_csv),
     ]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn waitlists_made_in_two_halves_are_the_waitlists_in_order() {
-        // 10,000 students ranking 12 of 50 programs: enough choices for two threads.
-        let mut b = MarketBuilder::new();
-        for p in 0..50 {
-            b.program(Program {
-                id: format!("P{p:02}"),
-                capacity: 40 + p,
-                school_id: None,
-                grade: None,
-                name: None,
-            })
-            .unwrap();
-        }
-        let mut state = 5u64;
-        let mut next = move || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            state >> 33
-        };
-        for s in 0..10_000 {
-            let i = b
-                .student(Student {
-                    id: format!("S{s:05}"),
-                    ..Student::default()
-                })
-                .unwrap();
-            let mut list: Vec<u32> = (0..50).collect();
-            for k in (1..list.len()).rev() {
-                list.swap(k, (next() % (k as u64 + 1)) as usize);
-            }
-            for &p in &list[..12] {
-                let priority = 1 + (next() % 3) as u32;
-                b.choice(
-                    i,
-                    Choice {
-                        program: p,
-                        priority,
-                        score: None,
-                    },
-                );
-            }
-        }
-        let market = b.finish(crate::market::OpenSeats::First).unwrap();
-        assert!(market.choice_count() >= PARALLEL_WAITLISTS_FROM);
-        let seed = crate::lottery::Seed::from_bytes([9; 32]);
-        let run = crate::run(&market, &Policy::default(), seed).unwrap();
-        let mut expected = String::from("program_id,position,student_id,priority,lottery_number\n");
-        for (p, list) in run.waitlists().iter().enumerate() {
-            for (i, e) in list.iter().enumerate() {
-                expected.push_str(&format!(
-                    "{},{},{},{},{}\n",
-                    market.programs[p].id,
-                    i + 1,
-                    market.students[e.student as usize].id,
-                    e.key.priority(),
-                    e.key.lottery
-                ));
-            }
-        }
-        assert!(expected.lines().count() > 10_000);
-        assert_eq!(write_waitlists(&run), expected);
-    }
 }

@@ -296,15 +296,7 @@ impl<'m> Run<'m> {
     /// Per program, the students who ranked it above their offer (or have none) and could take
     /// one of its seats, in the order the program admits them.
     pub fn waitlists(&self) -> Vec<Vec<WaitlistEntry>> {
-        self.waitlists_of(0..self.market.programs.len() as ProgramIdx)
-    }
-
-    /// [`Run::waitlists`] of the programs in `programs` only (the first list is the range's
-    /// first program's), so that parts can be made on different threads.
-    pub fn waitlists_of(&self, programs: std::ops::Range<ProgramIdx>) -> Vec<Vec<WaitlistEntry>> {
         let market = self.market;
-        let first = programs.start;
-        let mine = |p: ProgramIdx| programs.contains(&p);
         // The entries above each student's offer that are open to her, (student, entry).
         let waiting = |s: StudentIdx| {
             let above = if self.prep.withdrawn(s) {
@@ -321,13 +313,10 @@ impl<'m> Run<'m> {
             (0..above).filter(move |&r| !self.prep.is_appended(s, r) && self.prep.entry_open(s, r))
         };
         // Count first, so that every list is allocated once at its size.
-        let mut sizes = vec![0usize; programs.len()];
+        let mut sizes = vec![0usize; market.programs.len()];
         for s in 0..market.student_count() as StudentIdx {
             for r in waiting(s) {
-                let p = self.prep.program_at(s, r);
-                if mine(p) {
-                    sizes[(p - first) as usize] += 1;
-                }
+                sizes[self.prep.program_at(s, r) as usize] += 1;
             }
         }
         let mut lists: Vec<Vec<WaitlistEntry>> =
@@ -335,12 +324,10 @@ impl<'m> Run<'m> {
         for s in 0..market.student_count() as StudentIdx {
             for r in waiting(s) {
                 let p = self.prep.program_at(s, r);
-                if mine(p) {
-                    lists[(p - first) as usize].push(WaitlistEntry {
-                        student: s,
-                        key: self.prep.program_key(s, r),
-                    });
-                }
+                lists[p as usize].push(WaitlistEntry {
+                    student: s,
+                    key: self.prep.program_key(s, r),
+                });
             }
         }
         for list in &mut lists {

@@ -341,20 +341,10 @@ fn outputs_digested(
     // assignments and the lottery file on one; cutoffs and waitlists on the other. Each file is
     // hashed, and written when asked, where it is made.
     let hashed = |name: &'static str, text: String| -> std::io::Result<_> {
-        let hash = match write {
-            // A large file is hashed while it is stored.
-            Some(write) if text.len() >= 1 << 20 => std::thread::scope(|scope| {
-                let stored = scope.spawn(|| write(name, text.as_bytes()));
-                let hash = sha256_hex(text.as_bytes());
-                stored.join().expect("a writing thread panicked")?;
-                Ok::<_, std::io::Error>(hash)
-            })?,
-            Some(write) => {
-                write(name, text.as_bytes())?;
-                sha256_hex(text.as_bytes())
-            }
-            None => sha256_hex(text.as_bytes()),
-        };
+        if let Some(write) = write {
+            write(name, text.as_bytes())?;
+        }
+        let hash = sha256_hex(text.as_bytes());
         Ok((name, text, hash))
     };
     let ((input_digest, checks, lottery), files_made) = std::thread::scope(|scope| {

@@ -526,3 +526,188 @@ async fn families_build_a_list_and_see_the_chances_of_the_whole_list() {
         );
     }
 }
+
+/// Posts families' responses to a run as the run page's form does.
+async fn respond(app: &App, cookie: &str, run: i64, responses: &str) -> Reply {
+    let csrf = app.csrf(cookie).await;
+    let boundary = "sgs-responses-boundary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"label\"\r\n\r\n\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"responses\"; filename=\"responses.csv\"\r\n\
+         Content-Type: text/csv\r\n\r\n{responses}\r\n--{boundary}--\r\n"
+    );
+    let request = Request::post(format!("{BASE}/runs/{run}/responses"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body))
+        .unwrap();
+    app.send(request).await
+}
+
+#[tokio::test]
+async fn declined_seats_move_down_the_waitlists_in_a_new_verified_run() {
+    for app in apps().await {
+        let name = app.name;
+        let staff = app.login(email(Role::Enrollment)).await;
+        let runs = app.store.match_runs("999901").await.unwrap();
+        let official = runs.iter().find(|r| r.label == "Official match").unwrap();
+        let files = app
+            .store
+            .match_run_files("999901", official.id)
+            .await
+            .unwrap();
+        let file = |name: &str| {
+            files
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, c)| c.clone())
+                .unwrap()
+        };
+        // Offers before: student → (program, rank).
+        let offers = |text: &str| -> std::collections::BTreeMap<String, (String, u32)> {
+            text.lines()
+                .skip(1)
+                .filter_map(|l| {
+                    let c: Vec<&str> = l.split(',').collect();
+                    (!c[1].is_empty())
+                        .then(|| (c[0].to_string(), (c[1].to_string(), c[2].parse().unwrap())))
+                })
+                .collect()
+        };
+        let before = offers(&file("assignments.csv"));
+        // Three students holding seats at programs with a waitlist decline; two others accept.
+        let waitlisted: std::collections::BTreeSet<String> = file("waitlists.csv")
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap().to_string())
+            .collect();
+        let decliners: Vec<&String> = before
+            .iter()
+            .filter(|(_, (p, _))| waitlisted.contains(p))
+            .map(|(s, _)| s)
+            .take(3)
+            .collect();
+        assert_eq!(decliners.len(), 3, "{name}");
+        let accepters: Vec<&String> = before
+            .keys()
+            .filter(|s| !decliners.contains(s))
+            .take(2)
+            .collect();
+        let mut responses = String::from("student_id,response\n");
+        for s in &decliners {
+            responses.push_str(&format!("{s},decline\n"));
+        }
+        for s in &accepters {
+            responses.push_str(&format!("{s},Accept\n"));
+        }
+
+        // Other roles cannot.
+        let family = app.login(email(Role::Family)).await;
+        let refused = respond(&app, &family, official.id, &responses).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{name}");
+
+        // A bad file is refused with its line, and no run is added.
+        let bad = respond(
+            &app,
+            &staff,
+            official.id,
+            &format!(
+                "student_id,response\n{},decline\nnobody,accept\n",
+                decliners[0]
+            ),
+        )
+        .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{name}");
+        assert!(
+            bad.body.contains("responses.csv:3: field student_id")
+                && bad.body.contains("a student_id of the run"),
+            "{name}: {}",
+            bad.body
+        );
+        let maybe = respond(
+            &app,
+            &staff,
+            official.id,
+            &format!("student_id,response\n{},maybe\n", decliners[0]),
+        )
+        .await;
+        assert!(maybe.body.contains("expected accept or decline"), "{name}");
+        assert_eq!(
+            app.store.match_runs("999901").await.unwrap().len(),
+            runs.len(),
+            "{name}: nothing kept"
+        );
+
+        let reply = respond(&app, &staff, official.id, &responses).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "{name}: {}",
+            reply.body
+        );
+        let location = reply.headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let new_id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
+        let page = app.get(&location, Some(&staff)).await.body;
+        assert!(page.contains("Verified: re-running the match"), "{name}");
+        assert!(
+            page.contains("after families&#39; responses")
+                || page.contains("after families' responses"),
+            "{name}"
+        );
+        assert!(
+            page.contains(&format!("/runs/{}\"", official.id)),
+            "{name}: links the run it follows"
+        );
+
+        let new_files = app.store.match_run_files("999901", new_id).await.unwrap();
+        let new_file = |name: &str| {
+            new_files
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, c)| c.clone())
+                .unwrap()
+        };
+        let after = offers(&new_file("assignments.csv"));
+        let round: serde_json::Value = serde_json::from_str(&new_file("round.json")).unwrap();
+        assert_eq!(round["follows"], official.id, "{name}");
+        assert_eq!(round["declined"], 3, "{name}");
+        assert_eq!(round["responses"], 5, "{name}");
+        for s in &decliners {
+            assert!(
+                !after.contains_key(*s),
+                "{name}: {s} declined and has no seat"
+            );
+        }
+        // Nobody else loses a seat or gets a worse one; the freed seats went to someone.
+        let mut moved = 0;
+        for (s, (p, rank)) in &before {
+            if decliners.contains(&s) {
+                continue;
+            }
+            let (q, new_rank) = after
+                .get(s)
+                .unwrap_or_else(|| panic!("{name}: {s} lost {p}"));
+            assert!(new_rank <= rank, "{name}: {s} fell from {p} to {q}");
+            moved += usize::from(new_rank < rank);
+        }
+        let newly = after.keys().filter(|s| !before.contains_key(*s)).count();
+        assert!(moved + newly >= 1, "{name}: a declined seat moved");
+        assert_eq!(round["moved_up"], moved + newly, "{name}");
+        // The same seed: every lottery number is what families were told.
+        assert_eq!(new_file("lottery.csv"), file("lottery.csv"), "{name}");
+        let runs_now = app.store.match_runs("999901").await.unwrap();
+        let new_run = runs_now.iter().find(|r| r.id == new_id).unwrap();
+        assert_eq!(new_run.seed, official.seed);
+        assert_ne!(
+            new_run.input_digest, official.input_digest,
+            "{name}: the digest covers the changes"
+        );
+    }
+}

@@ -14,13 +14,13 @@
 //! family keys (see [`crate::market::Student::family`]). [`canonical_inputs`], the files the
 //! input digest covers and that are published for verification, therefore contain neither.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use crate::attributes::{Attributes, StudentAttributes};
 use crate::engine::RunChanges;
 use crate::market::{
-    Choice, Market, MarketBuilder, Program, Reserve, Seats, Student, MAX_PRIORITY, OPEN,
+    Choice, Market, MarketBuilder, Program, Reserve, Seats, Student, StudentIdx, MAX_PRIORITY, OPEN,
 };
 use crate::plain::Row;
 use crate::policy::Policy;
@@ -831,6 +831,46 @@ pub fn read_changes(file: InputFile<'_>, market: &Market) -> Result<RunChanges, 
         },
     )?;
     Ok(changes)
+}
+
+/// Reads families' answers to their offers, `responses.csv` (`student_id,response`, the
+/// response `accept` or `decline`, in any case), for moving the waitlists after a run (see
+/// [`crate::rounds`]). A student listed twice, or not in the market, is refused with the line.
+pub fn read_responses(
+    file: InputFile<'_>,
+    market: &Market,
+) -> Result<BTreeMap<String, crate::rounds::Response>, FormatError> {
+    use crate::rounds::Response;
+    let mut responses = BTreeMap::new();
+    let mut lines: HashMap<StudentIdx, u64> = HashMap::new();
+    each_record(file, &["student_id", "response"], &[], |c, r, line| {
+        let id = c.required(r, line, "student_id")?;
+        let s = market.find_student(id).ok_or_else(|| {
+            c.bad(
+                line,
+                "student_id",
+                id,
+                "a student_id of the run's applications",
+            )
+        })?;
+        if let Some(first) = lines.insert(s, line) {
+            return Err(c.bad(
+                line,
+                "student_id",
+                id,
+                &format!("one response per student (this one answered on line {first})"),
+            ));
+        }
+        let text = c.required(r, line, "response")?;
+        let response = match text.to_ascii_lowercase().as_str() {
+            "accept" => Response::Accept,
+            "decline" => Response::Decline,
+            _ => return Err(c.bad(line, "response", text, "accept or decline")),
+        };
+        responses.insert(id.to_string(), response);
+        Ok(())
+    })?;
+    Ok(responses)
 }
 
 /// Reads `preferences.csv`; a large file without quoted cells is split at a line in the middle

@@ -45,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route(&at("/runs"), post(create_run))
         .route(&at("/runs/{id}"), get(run_page))
         .route(&at("/runs/{id}/files/{name}"), get(output_file))
+        .route(&at("/runs/{id}/responses"), post(record_responses))
         .route(&at("/runs/{id}/published/{name}"), get(published_file))
         .route(&at("/compare"), get(compare_page))
         .route(&at("/chances"), post(create_chances))
@@ -218,14 +219,23 @@ struct Rerun {
 }
 
 async fn rerun(store: &Store, district: &str, run: &MatchRun) -> Result<Rerun, AppError> {
-    let inputs = season_inputs(store, district, &run.season, Some(&run.policy)).await?;
+    let files = store.match_run_files(district, run.id).await?;
+    let mut season = store.choice_files(district, &run.season).await?;
+    if season.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    // A later round carries its own changes (kept offers, withdrawals).
+    if let Some(changes) = files.iter().find(|(n, _)| n == CHANGES) {
+        season.retain(|(n, _)| n != CHANGES);
+        season.push(changes.clone());
+    }
+    let inputs = read_files(&season, Some(&run.policy))?;
     let seed: Seed = run.seed.parse().map_err(|_| {
         AppError::Store(sgs_store::StoreError::Corrupt(format!(
             "run {} seed",
             run.id
         )))
     })?;
-    let files = store.match_run_files(district, run.id).await?;
     let record = files
         .iter()
         .find(|(n, _)| n == "run.json")
@@ -562,6 +572,125 @@ pub async fn create_chances(
     Ok(Redirect::to(&format!("{}#chances", base(&district))).into_response())
 }
 
+/// The file a later round keeps its changes in, among its stored files.
+const CHANGES: &str = "changes.csv";
+/// Where a later round records the run it follows and what families answered.
+const ROUND: &str = "round.json";
+
+/// `POST /d/{district}/enrollment/runs/{id}/responses`: families' answers to a run's offers
+/// (`responses.csv`: `student_id,response`, accept or decline). Decliners leave, every other
+/// offer is kept as a guaranteed fallback, and the match runs again with the same seed, so
+/// declined seats move down the waitlists in each program's order. The result is a new run
+/// that records the one it follows; a bad file is refused with its line and nothing is kept.
+pub async fn record_responses(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((district, id)): Path<(String, i64)>,
+    mut multipart: Multipart,
+) -> PageResult {
+    require(&viewer, &district)?;
+    let user = viewer.user().ok_or(AppError::Unauthorized)?.clone();
+    let mut csrf = None;
+    let mut label = String::new();
+    let mut file: Option<Vec<u8>> = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| bad(format!("upload: {e}")))?
+    {
+        let name = field.name().unwrap_or("").to_string();
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|e| bad(format!("upload: {e}")))?;
+        match name.as_str() {
+            "csrf" => csrf = Some(String::from_utf8_lossy(&bytes).to_string()),
+            "label" => label = String::from_utf8_lossy(&bytes).trim().to_string(),
+            "responses" if !bytes.is_empty() => file = Some(bytes.to_vec()),
+            _ => {}
+        }
+    }
+    viewer.check_csrf(csrf.as_deref())?;
+    let lang = viewer.lang;
+    let file = file.ok_or_else(|| bad(lang.t("enr.responses_missing")))?;
+    let parent = find_run(&state, &district, id).await?;
+    let again = rerun(&state.store, &district, &parent).await?;
+    let inputs = &again.inputs;
+    let before = sgs_match::run_with(&inputs.market, &inputs.policy, again.seed, &inputs.changes)
+        .map_err(|e| bad(e.to_string()))?;
+    let responses = sgs_match::format::read_responses(
+        sgs_match::InputFile {
+            name: "responses.csv",
+            bytes: &file,
+        },
+        &inputs.market,
+    )
+    .map_err(|e| bad(e.to_string()))?;
+    if responses.is_empty() {
+        return Err(bad(lang.t("enr.responses_empty")));
+    }
+    let after =
+        sgs_match::rounds::after_responses(&before, &responses).map_err(|e| bad(e.to_string()))?;
+    // The seed keeps the origin of the run it follows, so anyone can still re-derive it.
+    let origin = again.record.as_ref().and_then(|r| r.seed_origin.clone());
+    let out = outputs(&after, origin.as_ref());
+    let (commitment, published) = commit(&inputs.market, &inputs.policy, &after.changes);
+    let declined = responses
+        .values()
+        .filter(|r| **r == sgs_match::rounds::Response::Decline)
+        .count();
+    let moved_up = (0..inputs.market.student_count() as u32)
+        .filter(|&s| {
+            let rank = |run: &sgs_match::Run<'_>| run.offer(s).map(|o| o.rank.unwrap_or(u32::MAX));
+            match (rank(&before), rank(&after)) {
+                (Some(b), Some(a)) => a < b,
+                (None, Some(_)) => true,
+                _ => false,
+            }
+        })
+        .count();
+    let mut files: Vec<(String, String)> = out
+        .files
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.clone()))
+        .collect();
+    files.push(("run.json".into(), out.record_json()));
+    if let Some((_, changes)) = published.iter().find(|(n, _)| *n == CHANGES) {
+        files.push((CHANGES.into(), changes.clone()));
+    }
+    files.push((
+        ROUND.into(),
+        json!({
+            "follows": parent.id,
+            "responses": responses.len(),
+            "declined": declined,
+            "moved_up": moved_up,
+        })
+        .to_string(),
+    ));
+    let label = if label.is_empty() {
+        format!("{} · {}", parent.label, lang.t("enr.after_responses"))
+    } else {
+        label
+    };
+    let summary = serde_json::to_value(sgs_match::stats::summarize(&after, &inputs.attributes))
+        .unwrap_or(Value::Null);
+    let record = NewMatchRun {
+        season: &parent.season,
+        label: &label,
+        policy: &parent.policy,
+        public_value: parent.public_value.as_deref(),
+        seed: &parent.seed,
+        input_digest: &commitment.input_digest,
+        summary: &summary,
+    };
+    let new_id = state
+        .store
+        .record_match_run(&district, &record, &files, &user.email)
+        .await?;
+    Ok(Redirect::to(&format!("{}/runs/{new_id}", base(&district))).into_response())
+}
+
 async fn find_run(state: &AppState, district: &str, id: i64) -> Result<MatchRun, AppError> {
     state
         .store
@@ -699,6 +828,12 @@ pub async fn run_page(
         &again.inputs.policy,
         &again.inputs.changes,
     );
+    let round: Option<Value> = again
+        .files
+        .iter()
+        .find(|(n, _)| n == ROUND)
+        .and_then(|(_, c)| serde_json::from_str(c).ok());
+    let csrf = crate::layout::csrf_field(&viewer);
 
     let body = html! {
         p { a href=(url) { (t("enr.title")) } }
@@ -709,6 +844,13 @@ pub async fn run_page(
             @if let Some(v) = &run.public_value { dt { (t("enr.public_value")) } dd { (v) } }
             dt { (t("enr.digest")) } dd { code { (run.input_digest) } }
             dt { (t("enr.by")) } dd { (run.created_by) " · " (format_time(run.created_at)) }
+            @if let Some(r) = &round {
+                dt { (t("enr.follows")) }
+                dd {
+                    a href={ (url) "/runs/" (r["follows"]) } { (t("enr.run")) " " (r["follows"]) }
+                    " · " (r["responses"]) " " (t("enr.responses_count")) ", " (r["declined"]) " " (t("enr.declined_count")) ", " (r["moved_up"]) " " (t("enr.moved_up_count"))
+                }
+            }
         }
         section aria-labelledby="verify" {
             h2 id="verify" { (t("enr.verification")) }
@@ -719,7 +861,17 @@ pub async fn run_page(
             }
             p { (t("enr.verify_help")) }
             p { (t("enr.published")) ": " @for (i, (name, _)) in published_inputs.iter().enumerate() { @if i > 0 { ", " } a href={ (url) "/runs/" (id) "/published/" (name) } { (name) } } }
-            p { (t("enr.outputs")) ": " @for (i, (name, _)) in again.files.iter().enumerate() { @if i > 0 { ", " } a href={ (url) "/runs/" (id) "/files/" (name) } { (name) } } }
+            p { (t("enr.outputs")) ": " @for (i, (name, _)) in again.files.iter().filter(|(n, _)| n != CHANGES && n != ROUND).enumerate() { @if i > 0 { ", " } a href={ (url) "/runs/" (id) "/files/" (name) } { (name) } } }
+        }
+        section aria-labelledby="responses-title" {
+            h2 id="responses-title" { (t("enr.responses")) }
+            p { (t("enr.responses_help")) }
+            form method="post" action={ (url) "/runs/" (id) "/responses" } enctype="multipart/form-data" class="filters" {
+                (csrf)
+                div { label for="responses" { (t("enr.responses_file")) } input id="responses" name="responses" type="file" accept=".csv,text/csv" required; }
+                div { label for="round-label" { (t("enr.label")) } input id="round-label" name="label" placeholder={ (run.label) " · " (t("enr.after_responses")) }; }
+                div { button type="submit" { (t("enr.move_waitlists")) } }
+            }
         }
         section aria-labelledby="results" {
             h2 id="results" { (t("enr.results")) }

@@ -662,7 +662,7 @@ async fn declined_seats_move_down_the_waitlists_in_a_new_verified_run() {
             "{name}"
         );
         assert!(
-            page.contains(&format!("/runs/{}\"", official.id)),
+            page.contains(&format!("/runs/{0}\">Run {0}</a>", official.id)),
             "{name}: links the run it follows"
         );
 

@@ -847,7 +847,7 @@ pub async fn run_page(
             @if let Some(r) = &round {
                 dt { (t("enr.follows")) }
                 dd {
-                    a href={ (url) "/runs/" (r["follows"]) } { (t("enr.run")) " " (r["follows"]) }
+                    a href={ (url) "/runs/" (r["follows"]) } { (t("enr.run_number")) " " (r["follows"]) }
                     " · " (r["responses"]) " " (t("enr.responses_count")) ", " (r["declined"]) " " (t("enr.declined_count")) ", " (r["moved_up"]) " " (t("enr.moved_up_count"))
                 }
             }

@@ -319,7 +319,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("enr.responses_missing", "responses.csv is missing: choose the file of families' responses", "Falta responses.csv: elija el archivo con las respuestas de las familias"),
     ("enr.responses_empty", "responses.csv has no rows: expected one row per student who answered, with accept or decline", "responses.csv no tiene filas: se espera una fila por estudiante que respondió, con accept o decline"),
     ("enr.follows", "Follows", "Sigue a"),
-    ("enr.run", "run", "sorteo"),
+    ("enr.run_number", "Run", "Sorteo"),
     ("enr.responses_count", "responses", "respuestas"),
     ("enr.declined_count", "declined", "rechazadas"),
     ("enr.moved_up_count", "students moved up to a school they ranked higher or were newly offered a seat", "estudiantes subieron a una escuela que preferían o recibieron una plaza por primera vez"),

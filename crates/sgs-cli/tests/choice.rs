@@ -12,14 +12,23 @@ use sgs_domain::Role;
 
 const BASE: &str = "/d/999901/enrollment";
 
-/// Uploads files as the season form sends them.
-async fn upload(app: &App, cookie: &str, season: &str, files: &[(&str, String)]) -> Reply {
+/// Posts a multipart form as a browser sends one: the session's CSRF token, text fields and
+/// files.
+async fn multipart(
+    app: &App,
+    cookie: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+    files: &[(&str, &str)],
+) -> Reply {
     let csrf = app.csrf(cookie).await;
-    let boundary = "sgs-choice-boundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"season\"\r\n\r\n{season}\r\n"
-    );
+    let boundary = "sgs-test-boundary";
+    let mut body = String::new();
+    for (name, value) in [("csrf", csrf.as_str())].iter().chain(fields) {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
     for (name, content) in files {
         body.push_str(&format!(
             "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}\"\r\n\
@@ -27,7 +36,7 @@ async fn upload(app: &App, cookie: &str, season: &str, files: &[(&str, String)])
         ));
     }
     body.push_str(&format!("--{boundary}--\r\n"));
-    let request = Request::post(format!("{BASE}/files"))
+    let request = Request::post(path)
         .header(
             header::CONTENT_TYPE,
             format!("multipart/form-data; boundary={boundary}"),
@@ -36,6 +45,19 @@ async fn upload(app: &App, cookie: &str, season: &str, files: &[(&str, String)])
         .body(Body::from(body))
         .unwrap();
     app.send(request).await
+}
+
+/// Uploads files as the season form sends them.
+async fn upload(app: &App, cookie: &str, season: &str, files: &[(&str, String)]) -> Reply {
+    let files: Vec<(&str, &str)> = files.iter().map(|(n, c)| (*n, c.as_str())).collect();
+    multipart(
+        app,
+        cookie,
+        &format!("{BASE}/files"),
+        &[("season", season)],
+        &files,
+    )
+    .await
 }
 
 fn example(name: &str) -> String {
@@ -146,13 +168,7 @@ async fn the_demo_season_is_verified_explained_compared_and_shown_to_families_as
                 "{name}: {row}"
             );
         }
-        let spanish = app.get("/lang/es?back=/", None).await.headers[header::SET_COOKIE]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string();
+        let spanish = app.spanish().await;
         let explained = app
             .get(
                 &format!("{BASE}/runs/{}?student={student}", official.id),
@@ -509,13 +525,7 @@ async fn families_build_a_list_and_see_the_chances_of_the_whole_list() {
         assert!(unknown.contains("choose a priority group from the list"));
 
         // In Spanish.
-        let spanish = app.get("/lang/es?back=/", None).await.headers[header::SET_COOKIE]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string();
+        let spanish = app.spanish().await;
         let es = app.get(&query, Some(&spanish)).await.body;
         assert!(
             es.contains("Arme su lista")
@@ -529,23 +539,15 @@ async fn families_build_a_list_and_see_the_chances_of_the_whole_list() {
 
 /// Posts families' responses to a run as the run page's form does.
 async fn respond(app: &App, cookie: &str, run: i64, responses: &str) -> Reply {
-    let csrf = app.csrf(cookie).await;
-    let boundary = "sgs-responses-boundary";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"label\"\r\n\r\n\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"responses\"; filename=\"responses.csv\"\r\n\
-         Content-Type: text/csv\r\n\r\n{responses}\r\n--{boundary}--\r\n"
-    );
-    let request = Request::post(format!("{BASE}/runs/{run}/responses"))
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .header(header::COOKIE, cookie)
-        .body(Body::from(body))
-        .unwrap();
-    app.send(request).await
+    let path = format!("{BASE}/runs/{run}/responses");
+    multipart(
+        app,
+        cookie,
+        &path,
+        &[("label", "")],
+        &[("responses", responses)],
+    )
+    .await
 }
 
 #[tokio::test]

@@ -106,6 +106,17 @@ fn read_files(files: &[(String, String)], policy: Option<&str>) -> Result<Inputs
     .map_err(|e| bad(e.to_string()))
 }
 
+/// A run's output files and `run.json`, as a run is stored.
+fn stored_files(out: &sgs_match::verify::Outputs) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = out
+        .files
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.clone()))
+        .collect();
+    files.push(("run.json".into(), out.record_json()));
+    files
+}
+
 /// Runs the match on a season's applications under `policy` (the season's own when `None`) and
 /// records the run with every output. The seed is derived from the input digest and
 /// `public_value`, or taken as given (`seed`, 64 hex characters).
@@ -137,12 +148,7 @@ pub async fn run_match(
     let run = sgs_match::run_with(&inputs.market, &inputs.policy, seed, &inputs.changes)
         .map_err(|e| bad(e.to_string()))?;
     let out = outputs(&run, origin.as_ref());
-    let mut files: Vec<(String, String)> = out
-        .files
-        .iter()
-        .map(|(n, t)| (n.to_string(), t.clone()))
-        .collect();
-    files.push(("run.json".into(), out.record_json()));
+    let files = stored_files(&out);
     let summary = serde_json::to_value(sgs_match::stats::summarize(&run, &inputs.attributes))
         .unwrap_or(Value::Null);
     let policy_json =
@@ -405,6 +411,24 @@ pub async fn index(
     Ok(page(&viewer, Some(&ctx), t("enr.title"), body).into_response())
 }
 
+/// Every part of a multipart form, by name, in order.
+async fn form_parts(multipart: &mut Multipart) -> Result<Vec<(String, Vec<u8>)>, AppError> {
+    let mut parts = Vec::new();
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| bad(format!("upload: {e}")))?
+    {
+        let name = field.name().unwrap_or("").to_string();
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|e| bad(format!("upload: {e}")))?;
+        parts.push((name, bytes.to_vec()));
+    }
+    Ok(parts)
+}
+
 /// `POST /d/{district}/enrollment/files`: a season's files, checked whole before any is kept.
 pub async fn upload(
     State(state): State<AppState>,
@@ -417,16 +441,7 @@ pub async fn upload(
     let mut csrf = None;
     let mut season = None;
     let mut files: Vec<(String, String)> = Vec::new();
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| bad(format!("upload: {e}")))?
-    {
-        let name = field.name().unwrap_or("").to_string();
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|e| bad(format!("upload: {e}")))?;
+    for (name, bytes) in form_parts(&mut multipart).await? {
         match name.as_str() {
             "csrf" => csrf = Some(String::from_utf8_lossy(&bytes).to_string()),
             "season" => season = Some(String::from_utf8_lossy(&bytes).trim().to_string()),
@@ -593,20 +608,11 @@ pub async fn record_responses(
     let mut csrf = None;
     let mut label = String::new();
     let mut file: Option<Vec<u8>> = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| bad(format!("upload: {e}")))?
-    {
-        let name = field.name().unwrap_or("").to_string();
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|e| bad(format!("upload: {e}")))?;
+    for (name, bytes) in form_parts(&mut multipart).await? {
         match name.as_str() {
             "csrf" => csrf = Some(String::from_utf8_lossy(&bytes).to_string()),
             "label" => label = String::from_utf8_lossy(&bytes).trim().to_string(),
-            "responses" if !bytes.is_empty() => file = Some(bytes.to_vec()),
+            "responses" if !bytes.is_empty() => file = Some(bytes),
             _ => {}
         }
     }
@@ -649,12 +655,7 @@ pub async fn record_responses(
             }
         })
         .count();
-    let mut files: Vec<(String, String)> = out
-        .files
-        .iter()
-        .map(|(n, t)| (n.to_string(), t.clone()))
-        .collect();
-    files.push(("run.json".into(), out.record_json()));
+    let mut files = stored_files(&out);
     if let Some((_, changes)) = published.iter().find(|(n, _)| *n == CHANGES) {
         files.push((CHANGES.into(), changes.clone()));
     }

@@ -101,6 +101,13 @@ impl App {
         cookie.split(';').next().unwrap().to_string()
     }
 
+    /// The cookie the language switch sets for Spanish.
+    pub async fn spanish(&self) -> String {
+        let reply = self.get("/lang/es?back=/", None).await;
+        let cookie = reply.headers[header::SET_COOKIE].to_str().unwrap();
+        cookie.split(';').next().unwrap().to_string()
+    }
+
     /// The CSRF token the pages put in forms for this session.
     pub async fn csrf(&self, cookie: &str) -> String {
         let page = self

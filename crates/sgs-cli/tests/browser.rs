@@ -491,6 +491,10 @@ fn a_family_builds_a_list_on_a_phone_in_spanish_with_the_keyboard() {
             && url.contains(&format!("p2={}", second.as_str().unwrap())),
         "the list is in the address, so it can be shared or revisited: {url}"
     );
+    assert!(
+        url.ends_with("#list-result"),
+        "the page opens at the result: {url}"
+    );
     // The two rows of the result and its two totals, on a phone without sideways scrolling.
     let rows = browser.script("return document.querySelectorAll('#list-result tbody tr').length;");
     assert_eq!(rows, json!(2));

@@ -1393,7 +1393,8 @@ pub async fn finder_list(
             @if pct(b.low) != pct(b.high) { " " span class="muted" { "(" (pct(b.low)) "–" (pct(b.high)) ")" } }
         }
     };
-    let action = format!("/d/{district}/finder/list");
+    // Back at the result after each estimate, on a phone too.
+    let action = format!("/d/{district}/finder/list#list-result");
     let error_of = |row: u32| errors.iter().position(|e| e.row == row);
 
     let body = html! {
@@ -1408,7 +1409,7 @@ pub async fn finder_list(
             }
         }
         @if let Some(c) = &result {
-            section id="list-result" aria-labelledby="list-result-title" {
+            section id="list-result" aria-labelledby="list-result-title" tabindex="-1" {
                 h2 id="list-result-title" { (t("list.result")) }
                 p { (t("list.result_help")) " (" (stored.season) ", " (model.redraws) " " (t("list.lotteries")) ")" }
                 div class="table-wrap" { table {

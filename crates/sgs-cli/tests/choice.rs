@@ -713,3 +713,83 @@ async fn declined_seats_move_down_the_waitlists_in_a_new_verified_run() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_run_keeps_its_inputs_when_the_season_files_are_replaced() {
+    for app in apps().await {
+        let name = app.name;
+        let staff = app.login(email(Role::Enrollment)).await;
+        let runs = app.store.match_runs("999901").await.unwrap();
+        let official = runs.iter().find(|r| r.label == "Official match").unwrap();
+        let run_page = format!("{BASE}/runs/{}", official.id);
+        let published = format!("{run_page}/published/preferences.csv");
+        let before = app.get(&published, Some(&staff)).await.body;
+
+        // A correction to the season after the run: the first applicant's first choice now
+        // has another priority.
+        let season = app.store.choice_files("999901", "2023-2024").await.unwrap();
+        let mut files: Vec<(&str, String)> = Vec::new();
+        for (n, c) in &season {
+            let mut content = c.clone();
+            if n == "preferences.csv" {
+                let mut lines: Vec<String> = c.lines().map(str::to_string).collect();
+                let mut cells: Vec<String> = lines[1].split(',').map(str::to_string).collect();
+                let last = cells.len() - 1;
+                cells[last] = if cells[last] == "3" {
+                    "2".into()
+                } else {
+                    "3".into()
+                };
+                lines[1] = cells.join(",");
+                content = lines.join("\n") + "\n";
+            }
+            files.push((n.as_str(), content));
+        }
+        let reply = upload(&app, &staff, "2023-2024", &files).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "{name}: {}",
+            reply.body
+        );
+        assert_ne!(
+            app.store.choice_files("999901", "2023-2024").await.unwrap(),
+            season,
+            "{name}: the season changed"
+        );
+
+        // The official run is still re-done from what it ran on.
+        let page = app.get(&run_page, Some(&staff)).await.body;
+        assert!(page.contains("Verified: re-running the match"), "{name}");
+        assert_eq!(
+            app.get(&published, Some(&staff)).await.body,
+            before,
+            "{name}"
+        );
+        // Its stored inputs are not among the outputs it lists.
+        assert!(!page.contains("input-students.csv"), "{name}");
+
+        // A run on the corrected season commits to other inputs.
+        let reply = post(
+            &app,
+            &staff,
+            &format!("{BASE}/runs"),
+            &[
+                ("season", "2023-2024"),
+                ("label", "Corrected"),
+                ("public_value", "draw 1 2 3"),
+            ],
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{name}");
+        let corrected = app
+            .store
+            .match_runs("999901")
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| r.label == "Corrected")
+            .unwrap();
+        assert_ne!(corrected.input_digest, official.input_digest, "{name}");
+    }
+}

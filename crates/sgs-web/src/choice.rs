@@ -117,6 +117,21 @@ fn stored_files(out: &sgs_match::verify::Outputs) -> Vec<(String, String)> {
     files
 }
 
+/// Among a run's stored files, the season's files it ran on carry this prefix: a run is
+/// re-done from its own inputs, so replacing a season's files later (a correction, late
+/// applications for a second round) changes no earlier run.
+const SOURCE_PREFIX: &str = "input-";
+
+/// Adds the season's files a run used (all but `policy.json`, which the run keeps itself).
+fn keep_sources(files: &mut Vec<(String, String)>, sources: &[(String, String)]) {
+    files.extend(
+        sources
+            .iter()
+            .filter(|(n, _)| n != "policy.json")
+            .map(|(n, c)| (format!("{SOURCE_PREFIX}{n}"), c.clone())),
+    );
+}
+
 /// Runs the match on a season's applications under `policy` (the season's own when `None`) and
 /// records the run with every output. The seed is derived from the input digest and
 /// `public_value`, or taken as given (`seed`, 64 hex characters).
@@ -131,7 +146,11 @@ pub async fn run_match(
     seed: Option<&str>,
     actor: &str,
 ) -> Result<i64, AppError> {
-    let inputs = season_inputs(store, district, season, policy).await?;
+    let sources = store.choice_files(district, season).await?;
+    if sources.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let inputs = read_files(&sources, policy)?;
     let (commitment, _) = commit(&inputs.market, &inputs.policy, &inputs.changes);
     let origin = public_value.map(|value| SeedOrigin {
         input_digest: commitment.input_digest.clone(),
@@ -148,7 +167,8 @@ pub async fn run_match(
     let run = sgs_match::run_with(&inputs.market, &inputs.policy, seed, &inputs.changes)
         .map_err(|e| bad(e.to_string()))?;
     let out = outputs(&run, origin.as_ref());
-    let files = stored_files(&out);
+    let mut files = stored_files(&out);
+    keep_sources(&mut files, &sources);
     let summary = serde_json::to_value(sgs_match::stats::summarize(&run, &inputs.attributes))
         .unwrap_or(Value::Null);
     let policy_json =
@@ -221,21 +241,37 @@ struct Rerun {
     inputs: Inputs,
     seed: Seed,
     record: Option<RunRecord>,
+    /// The run's stored files, without the inputs it kept.
     files: Vec<(String, String)>,
+    /// The season's files the run used.
+    sources: Vec<(String, String)>,
 }
 
 async fn rerun(store: &Store, district: &str, run: &MatchRun) -> Result<Rerun, AppError> {
-    let files = store.match_run_files(district, run.id).await?;
-    let mut season = store.choice_files(district, &run.season).await?;
-    if season.is_empty() {
+    let (sources, files): (Vec<_>, Vec<_>) = store
+        .match_run_files(district, run.id)
+        .await?
+        .into_iter()
+        .partition(|(n, _)| n.starts_with(SOURCE_PREFIX));
+    let mut sources: Vec<(String, String)> = sources
+        .into_iter()
+        .map(|(n, c)| (n[SOURCE_PREFIX.len()..].to_string(), c))
+        .collect();
+    if sources.is_empty() {
+        // A run recorded before runs kept their inputs: the season's files as they are now.
+        sources = store.choice_files(district, &run.season).await?;
+    }
+    if sources.is_empty() {
         return Err(AppError::NotFound);
     }
-    // A later round carries its own changes (kept offers, withdrawals).
+    let mut used = sources.clone();
+    // A later round carries its own changes (kept offers, withdrawals), which replace any the
+    // season's files had.
     if let Some(changes) = files.iter().find(|(n, _)| n == CHANGES) {
-        season.retain(|(n, _)| n != CHANGES);
-        season.push(changes.clone());
+        used.retain(|(n, _)| n != CHANGES);
+        used.push(changes.clone());
     }
-    let inputs = read_files(&season, Some(&run.policy))?;
+    let inputs = read_files(&used, Some(&run.policy))?;
     let seed: Seed = run.seed.parse().map_err(|_| {
         AppError::Store(sgs_store::StoreError::Corrupt(format!(
             "run {} seed",
@@ -251,6 +287,7 @@ async fn rerun(store: &Store, district: &str, run: &MatchRun) -> Result<Rerun, A
         seed,
         record,
         files,
+        sources,
     })
 }
 
@@ -656,6 +693,7 @@ pub async fn record_responses(
         })
         .count();
     let mut files = stored_files(&out);
+    keep_sources(&mut files, &again.sources);
     if let Some((_, changes)) = published.iter().find(|(n, _)| *n == CHANGES) {
         files.push((CHANGES.into(), changes.clone()));
     }

@@ -793,3 +793,126 @@ async fn a_run_keeps_its_inputs_when_the_season_files_are_replaced() {
         assert_ne!(corrected.input_digest, official.input_digest, "{name}");
     }
 }
+
+#[tokio::test]
+async fn a_second_round_adds_late_applicants_and_keeps_every_first_round_offer() {
+    for app in apps().await {
+        let name = app.name;
+        let staff = app.login(email(Role::Enrollment)).await;
+        let runs = app.store.match_runs("999901").await.unwrap();
+        let official = runs.iter().find(|r| r.label == "Official match").unwrap();
+        let assignments =
+            |files: &[(String, String)]| -> std::collections::BTreeMap<String, String> {
+                files
+                    .iter()
+                    .find(|(n, _)| n == "assignments.csv")
+                    .unwrap()
+                    .1
+                    .lines()
+                    .skip(1)
+                    .map(|l| {
+                        let c: Vec<&str> = l.split(',').collect();
+                        (c[0].to_string(), c[1].to_string())
+                    })
+                    .collect()
+            };
+        let first = assignments(
+            &app.store
+                .match_run_files("999901", official.id)
+                .await
+                .unwrap(),
+        );
+
+        // The season again, with one late kindergarten applicant (a `late` column).
+        let season = app.store.choice_files("999901", "2023-2024").await.unwrap();
+        let preferences = &season
+            .iter()
+            .find(|(n, _)| n == "preferences.csv")
+            .unwrap()
+            .1;
+        let kindergarten: Vec<&str> = preferences
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split(',').nth(2))
+            .filter(|p| p.ends_with("-K"))
+            .take(1)
+            .collect();
+        let mut files: Vec<(&str, String)> = Vec::new();
+        for (n, c) in &season {
+            let content = match n.as_str() {
+                "students.csv" => {
+                    let mut lines = c.lines();
+                    let mut out = format!("{},late\n", lines.next().unwrap());
+                    for l in lines {
+                        out.push_str(&format!("{l},\n"));
+                    }
+                    out.push_str("RLATE1,,K,,,true\n");
+                    out
+                }
+                "preferences.csv" => format!("{c}RLATE1,1,{},3\n", kindergarten[0]),
+                _ => c.clone(),
+            };
+            files.push((n.as_str(), content));
+        }
+        let reply = upload(&app, &staff, "2023-2024", &files).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "{name}: {}",
+            reply.body
+        );
+
+        // A second round without responses yet.
+        let path = format!("{BASE}/runs/{}/responses", official.id);
+        let reply = multipart(
+            &app,
+            &staff,
+            &path,
+            &[("label", ""), ("second_round", "1")],
+            &[],
+        )
+        .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "{name}: {}",
+            reply.body
+        );
+        let location = reply.headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let new_id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
+        let page = app.get(&location, Some(&staff)).await.body;
+        assert!(page.contains("Verified: re-running the match"), "{name}");
+        assert!(page.contains("second round, 1 new applicants"), "{name}");
+
+        let files = app.store.match_run_files("999901", new_id).await.unwrap();
+        let second = assignments(&files);
+        assert!(
+            second.contains_key("RLATE1"),
+            "{name}: the late applicant is in the round"
+        );
+        for (s, p) in &first {
+            if !p.is_empty() {
+                assert_eq!(second.get(s), Some(p), "{name}: {s} keeps {p}");
+            }
+        }
+        let round: serde_json::Value =
+            serde_json::from_str(&files.iter().find(|(n, _)| n == "round.json").unwrap().1)
+                .unwrap();
+        assert_eq!(round["second_round"], true);
+        assert_eq!(round["added"], 1);
+        // The first round is unchanged and still verified.
+        let page = app
+            .get(&format!("{BASE}/runs/{}", official.id), Some(&staff))
+            .await
+            .body;
+        assert!(page.contains("Verified: re-running the match"), "{name}");
+
+        // Without the second-round box, responses are required.
+        let reply = multipart(&app, &staff, &path, &[("label", "")], &[]).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{name}");
+        assert!(reply.body.contains("responses.csv is missing"), "{name}");
+    }
+}

@@ -645,55 +645,81 @@ pub async fn record_responses(
     let mut csrf = None;
     let mut label = String::new();
     let mut file: Option<Vec<u8>> = None;
+    let mut second_round = false;
     for (name, bytes) in form_parts(&mut multipart).await? {
         match name.as_str() {
             "csrf" => csrf = Some(String::from_utf8_lossy(&bytes).to_string()),
             "label" => label = String::from_utf8_lossy(&bytes).trim().to_string(),
             "responses" if !bytes.is_empty() => file = Some(bytes),
+            "second_round" => second_round = bytes == b"1",
             _ => {}
         }
     }
     viewer.check_csrf(csrf.as_deref())?;
     let lang = viewer.lang;
-    let file = file.ok_or_else(|| bad(lang.t("enr.responses_missing")))?;
     let parent = find_run(&state, &district, id).await?;
     let again = rerun(&state.store, &district, &parent).await?;
     let inputs = &again.inputs;
     let before = sgs_match::run_with(&inputs.market, &inputs.policy, again.seed, &inputs.changes)
         .map_err(|e| bad(e.to_string()))?;
-    let responses = sgs_match::format::read_responses(
-        sgs_match::InputFile {
-            name: "responses.csv",
-            bytes: &file,
-        },
-        &inputs.market,
-    )
-    .map_err(|e| bad(e.to_string()))?;
-    if responses.is_empty() {
+    // Answers to the run's offers, by students of the run; a second round may have none yet.
+    let responses = match &file {
+        Some(bytes) => sgs_match::format::read_responses(
+            sgs_match::InputFile {
+                name: "responses.csv",
+                bytes,
+            },
+            &inputs.market,
+        )
+        .map_err(|e| bad(e.to_string()))?,
+        None if second_round => BTreeMap::new(),
+        None => return Err(bad(lang.t("enr.responses_missing"))),
+    };
+    if responses.is_empty() && !second_round {
         return Err(bad(lang.t("enr.responses_empty")));
     }
-    let after =
-        sgs_match::rounds::after_responses(&before, &responses).map_err(|e| bad(e.to_string()))?;
+    // A second round runs on the season's files as they are now (late applications, changed
+    // lists); waitlist movement on the run's own.
+    let (sources, now) = if second_round {
+        let current = state.store.choice_files(&district, &parent.season).await?;
+        let now = read_files(&current, Some(&parent.policy))?;
+        (current, Some(now))
+    } else {
+        (again.sources.clone(), None)
+    };
+    let market = now.as_ref().map_or(&inputs.market, |i| &i.market);
+    let attributes = now.as_ref().map_or(&inputs.attributes, |i| &i.attributes);
+    let after = if second_round {
+        sgs_match::rounds::second_round(&before, market, &responses)
+    } else {
+        sgs_match::rounds::after_responses(&before, &responses)
+    }
+    .map_err(|e| bad(e.to_string()))?;
     // The seed keeps the origin of the run it follows, so anyone can still re-derive it.
     let origin = again.record.as_ref().and_then(|r| r.seed_origin.clone());
     let out = outputs(&after, origin.as_ref());
-    let (commitment, published) = commit(&inputs.market, &inputs.policy, &after.changes);
+    let (commitment, published) = commit(market, &inputs.policy, &after.changes);
     let declined = responses
         .values()
         .filter(|r| **r == sgs_match::rounds::Response::Decline)
         .count();
-    let moved_up = (0..inputs.market.student_count() as u32)
-        .filter(|&s| {
-            let rank = |run: &sgs_match::Run<'_>| run.offer(s).map(|o| o.rank.unwrap_or(u32::MAX));
-            match (rank(&before), rank(&after)) {
-                (Some(b), Some(a)) => a < b,
-                (None, Some(_)) => true,
-                _ => false,
-            }
-        })
-        .count();
+    // Students who moved up, or were offered a seat they did not have (by id, since a second
+    // round's market may list other students).
+    let mut moved_up = 0;
+    let mut added = 0;
+    for s in 0..market.student_count() as u32 {
+        let rank =
+            |run: &sgs_match::Run<'_>, s: u32| run.offer(s).map(|o| o.rank.unwrap_or(u32::MAX));
+        let earlier = inputs.market.find_student(&market.students[s as usize].id);
+        added += usize::from(earlier.is_none());
+        match (earlier.and_then(|e| rank(&before, e)), rank(&after, s)) {
+            (Some(b), Some(a)) if a < b => moved_up += 1,
+            (None, Some(_)) => moved_up += 1,
+            _ => {}
+        }
+    }
     let mut files = stored_files(&out);
-    keep_sources(&mut files, &again.sources);
+    keep_sources(&mut files, &sources);
     if let Some((_, changes)) = published.iter().find(|(n, _)| *n == CHANGES) {
         files.push((CHANGES.into(), changes.clone()));
     }
@@ -701,18 +727,22 @@ pub async fn record_responses(
         ROUND.into(),
         json!({
             "follows": parent.id,
+            "second_round": second_round,
+            "added": added,
             "responses": responses.len(),
             "declined": declined,
             "moved_up": moved_up,
         })
         .to_string(),
     ));
-    let label = if label.is_empty() {
-        format!("{} · {}", parent.label, lang.t("enr.after_responses"))
-    } else {
+    let label = if !label.is_empty() {
         label
+    } else if second_round {
+        format!("{} · {}", parent.label, lang.t("enr.second_round"))
+    } else {
+        format!("{} · {}", parent.label, lang.t("enr.after_responses"))
     };
-    let summary = serde_json::to_value(sgs_match::stats::summarize(&after, &inputs.attributes))
+    let summary = serde_json::to_value(sgs_match::stats::summarize(&after, attributes))
         .unwrap_or(Value::Null);
     let record = NewMatchRun {
         season: &parent.season,
@@ -887,6 +917,7 @@ pub async fn run_page(
                 dt { (t("enr.follows")) }
                 dd {
                     a href={ (url) "/runs/" (r["follows"]) } { (t("enr.run_number")) " " (r["follows"]) }
+                    @if r["second_round"] == true { " · " (t("enr.second_round")) ", " (r["added"]) " " (t("enr.added_count")) }
                     " · " (r["responses"]) " " (t("enr.responses_count")) ", " (r["declined"]) " " (t("enr.declined_count")) ", " (r["moved_up"]) " " (t("enr.moved_up_count"))
                 }
             }
@@ -905,9 +936,11 @@ pub async fn run_page(
         section aria-labelledby="responses-title" {
             h2 id="responses-title" { (t("enr.responses")) }
             p { (t("enr.responses_help")) }
+            p { (t("enr.second_round_help")) }
             form method="post" action={ (url) "/runs/" (id) "/responses" } enctype="multipart/form-data" class="filters" {
                 (csrf)
-                div { label for="responses" { (t("enr.responses_file")) } input id="responses" name="responses" type="file" accept=".csv,text/csv" required; }
+                div { label for="responses" { (t("enr.responses_file")) } input id="responses" name="responses" type="file" accept=".csv,text/csv"; }
+                div { input id="second-round" name="second_round" type="checkbox" value="1"; " " label for="second-round" { (t("enr.second_round_check")) } }
                 div { label for="round-label" { (t("enr.label")) } input id="round-label" name="label" placeholder={ (run.label) " · " (t("enr.after_responses")) }; }
                 div { button type="submit" { (t("enr.move_waitlists")) } }
             }

@@ -523,7 +523,7 @@ async fn the_api_follows_the_same_roles_and_matches_its_openapi_document() {
         let paths = document["paths"].as_object().unwrap();
         assert_eq!(
             paths.len(),
-            27,
+            28,
             "update this test and the document together"
         );
         // Ids for the paths that name one record: a scenario made through the API, and a
@@ -576,6 +576,26 @@ async fn the_api_follows_the_same_roles_and_matches_its_openapi_document() {
                 .replace("{campus}", CAMPUS)
                 .replace("{id}", id);
             for (method, operation) in operations.as_object().unwrap() {
+                // The document's examples of query parameters are the query.
+                let examples: Vec<String> = operation["parameters"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|p| p["in"] == "query")
+                    .filter_map(|p| {
+                        let example = p.get("example")?;
+                        let text = example
+                            .as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| example.to_string());
+                        Some(format!("{}={text}", p["name"].as_str()?))
+                    })
+                    .collect();
+                let concrete = if examples.is_empty() {
+                    concrete.clone()
+                } else {
+                    format!("{concrete}?{}", examples.join("&"))
+                };
                 // The document's own example is the request body.
                 let body = operation
                     .pointer("/requestBody/content/application~1json/example")
@@ -725,6 +745,52 @@ async fn the_api_follows_the_same_roles_and_matches_its_openapi_document() {
             chances.contains("\"chances\"") && !chances.contains("\"RK0"),
             "{}",
             app.name
+        );
+        // A whole list's chances, as the finder's list builder shows them.
+        let chances: Value = serde_json::from_str(&chances).unwrap();
+        let kindergarten: Vec<&str> = chances["programs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["grade"] == "K")
+            .filter_map(|p| p["program_id"].as_str())
+            .take(2)
+            .collect();
+        let url = format!(
+            "/api/v1/districts/{DEMO}/offer-chances/list?p1={}&g1=2&p2={}",
+            kindergarten[0], kindergarten[1]
+        );
+        let reply = app.json("GET", &url, None, None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}: {}", app.name, reply.body);
+        let list: Value = serde_json::from_str(&reply.body).unwrap();
+        let choices = list["choices"].as_array().unwrap();
+        assert_eq!(choices.len(), 2);
+        assert_eq!(choices[0]["program_id"], kindergarten[0]);
+        assert_eq!(choices[0]["priority_group"], 2);
+        assert_eq!(
+            choices[1]["priority_group"], 3,
+            "the last group when left out"
+        );
+        let mean = |v: &Value| v["mean"].as_f64().unwrap();
+        let sum: f64 = choices.iter().map(|c| mean(&c["chance"])).sum();
+        assert!((sum - mean(&list["any"])).abs() < 1e-9, "{}", app.name);
+        assert!((mean(&list["any"]) + mean(&list["none"]) - 1.0).abs() < 1e-9);
+        let repeated = app
+            .json(
+                "GET",
+                &format!(
+                    "/api/v1/districts/{DEMO}/offer-chances/list?p1={0}&p2={0}",
+                    kindergarten[0]
+                ),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(repeated.status, StatusCode::BAD_REQUEST);
+        assert!(
+            repeated.body.contains("choice 2 repeats choice 1"),
+            "{}",
+            repeated.body
         );
         let initiatives: Value = serde_json::from_str(
             &app.json(

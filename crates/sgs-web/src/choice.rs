@@ -1235,6 +1235,74 @@ pub async fn api_runs(
     Ok(axum::Json(json!(state.store.match_runs(&district).await?)))
 }
 
+/// `GET /api/v1/districts/{district}/offer-chances/list?p1=…&g1=…&p2=…`: public. The chances of
+/// one new applicant's whole list (program ids `p1`, `p2`, … in order, each with the priority
+/// group `g1`, `g2`, … that applies to her there, the last group when left out), as the finder's
+/// list builder shows them. A list the estimate cannot take is refused with the choice at fault.
+pub async fn api_list_chances(
+    State(state): State<AppState>,
+    Path(district): Path<String>,
+    Query(params): Query<BTreeMap<String, String>>,
+) -> Result<axum::Json<Value>, crate::error::ApiError> {
+    district_ctx(&state, &district).await?;
+    let stored = state
+        .store
+        .offer_chances(&district)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let model: sgs_match::chance::ListModel =
+        serde_json::from_value(stored.report["lists"].clone()).map_err(|_| {
+            bad("these chances were computed before list estimates existed: compute them again")
+        })?;
+    let worst = model.groups.last().copied().unwrap_or(0);
+    let mut list: Vec<(&str, u32)> = Vec::new();
+    for k in 1..=MOST_CHOICES.max(model.longest_list) {
+        let Some(program) = params.get(&format!("p{k}")).map(|p| p.trim()) else {
+            continue;
+        };
+        if program.is_empty() {
+            continue;
+        }
+        let group = match params.get(&format!("g{k}")).map(|g| g.trim()) {
+            None | Some("") => worst,
+            Some(g) => g.parse().map_err(|_| {
+                bad(format!(
+                    "g{k} {g:?}: expected a priority group number, one of {:?}",
+                    model.groups
+                ))
+            })?,
+        };
+        list.push((program, group));
+    }
+    let chances = model.chances(&list).map_err(|e| bad(e.to_string()))?;
+    let names: BTreeMap<&str, &str> = stored.report["programs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| Some((p["program_id"].as_str()?, p["name"].as_str().unwrap_or(""))))
+        .collect();
+    let choices: Vec<Value> = list
+        .iter()
+        .zip(&chances.at)
+        .map(|((p, g), band)| {
+            json!({
+                "program_id": p,
+                "name": names.get(p).copied().unwrap_or(""),
+                "priority_group": g,
+                "chance": band,
+            })
+        })
+        .collect();
+    Ok(axum::Json(json!({
+        "season": stored.season,
+        "redraws": model.redraws,
+        "tie_breaking": model.tie_breaking,
+        "choices": choices,
+        "any": chances.any,
+        "none": chances.none,
+    })))
+}
+
 /// `GET /api/v1/districts/{district}/offer-chances`: public. The latest chance-of-offer estimate
 /// per program and priority group, as the finder shows it; no student data.
 pub async fn api_chances(

@@ -119,6 +119,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/districts/{district}/offer-chances",
             get(choice::api_chances),
+        )
+        .route(
+            "/districts/{district}/offer-chances/list",
+            get(choice::api_list_chances),
         );
 
     Router::new()

@@ -75,6 +75,10 @@ pub fn document() -> Value {
         "administrator, innovation-office analyst; sessions from cookies must send X-CSRF-Token";
     let staff = "staff: administrator, analyst, enrollment staff, reviewer";
     let query = |name: &str, kind: &str, description: &str| json!({"name": name, "in": "query", "required": false, "description": description, "schema": {"type": kind}});
+    let with_example = |mut parameter: Value, example: Value| {
+        parameter["example"] = example;
+        parameter
+    };
     let with_query = |op: Value, params: &[&Value], queries: Vec<Value>| {
         let mut op = with(op, params);
         op["parameters"]
@@ -150,7 +154,11 @@ pub fn document() -> Value {
             "/api/v1/districts/{district}/measures/{id}": {"get": with(op("A measure, its points, and its run-chart and XmR readings with every signal", staff), &[&district, &id])},
             "/api/v1/districts/{district}/measures/{id}/values": {"put": with(values_put, &[&district, &id])},
             "/api/v1/districts/{district}/match-runs": {"get": with(op("Runs of the school-choice match: policy, seed, input digest, summary statistics", "administrator, enrollment staff"), &[&district])},
-            "/api/v1/districts/{district}/offer-chances": {"get": with(op("The latest chance of an offer per program and priority group, as the school finder shows it", "public"), &[&district])}
+            "/api/v1/districts/{district}/offer-chances": {"get": with(op("The latest chance of an offer per program and priority group, as the school finder shows it", "public"), &[&district])},
+            "/api/v1/districts/{district}/offer-chances/list": {"get": with_query(op("The chances of one new applicant's whole list, choice by choice, of some offer and of none, as the finder's list builder shows them (deferred acceptance only); 400 names the choice at fault", "public"), &[&district], vec![
+                with_example(query("p1", "string", "The first choice's program id; p2, p3, … (up to the longest list, at least 12) the next ones"), json!("999901104-K")),
+                with_example(query("g1", "integer", "The applicant's priority group at the first choice (the last group when left out); g2, g3, … likewise"), json!(2)),
+            ])}
         }
     })
 }

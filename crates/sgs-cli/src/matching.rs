@@ -125,7 +125,7 @@ pub enum MatchCommand {
     /// program first is offered it, with the 5th to 95th percentile across redraws.
     ///
     /// With --choice, estimate one new applicant's whole list instead: the chance of an offer
-    /// from each choice, from any, and of none (deferred acceptance only; see
+    /// from each choice, from any, and of none (see
     /// docs/choice-format.md).
     ///
     /// Redraw i uses the seed SHA-256 of "<seed>\nredraw\n<i>". The base seed is --seed, or

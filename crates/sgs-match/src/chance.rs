@@ -20,8 +20,9 @@
 //! tie-breaking her numbers differ per program and the chances multiply:
 //! `tk · (1 − t1) ⋯ (1 − tk−1)`. One applicant more barely moves the cutoffs of a district's
 //! whole season, which is what makes this an estimate rather than an exact answer. Under
-//! immediate acceptance a program's cutoff depends on the round in which she ranks it, so no
-//! list estimate is made.
+//! immediate acceptance she applies to her `k`-th choice in round `k`, for the seats earlier
+//! rounds left, against that round's applicants only, so the model keeps one share per program,
+//! group and round, and choice `k` is read at round `k`; the formulas are the same.
 
 use serde::{Deserialize, Serialize};
 
@@ -123,6 +124,13 @@ struct Draw {
 /// cutoff; under immediate acceptance a first choice is decided in round 1, so it is the
 /// cutoff of round 1 (the seats left after round 1 are open to her too).
 fn clears(run: &Run<'_>, program: ProgramIdx, group: u32) -> f64 {
+    clears_in_round(run, program, group, 0)
+}
+
+/// [`clears`] for a program she ranks in place `round` (0 is first): under immediate
+/// acceptance she applies to it in that round, for the seats earlier rounds left, against that
+/// round's applicants; under deferred acceptance the place does not matter.
+fn clears_in_round(run: &Run<'_>, program: ProgramIdx, group: u32, round: u32) -> f64 {
     let immediate = run.policy.mechanism == Mechanism::ImmediateAcceptance;
     let market = run.market;
     let mut best: f64 = 0.0;
@@ -134,25 +142,35 @@ fn clears(run: &Run<'_>, program: ProgramIdx, group: u32) -> f64 {
         if bucket.capacity == 0 {
             continue;
         }
+        let against = |last: Option<Key>| match last {
+            None => 0.0,
+            Some(last) => beyond(last, group, bucket.category.is_some()),
+        };
         let chance = if immediate {
-            match run.outcome.rounds[b as usize].iter().find(|c| c.round == 0) {
-                // Nobody applied in round 1: every seat was still free.
-                None => 1.0,
-                Some(first) if first.seats_after > 0 => 1.0,
-                Some(first) => match first.last {
-                    None => 0.0,
-                    Some(last) => beyond(last, group, bucket.category.is_some()),
-                },
+            let rounds = &run.outcome.rounds[b as usize];
+            match rounds.iter().find(|c| c.round == round) {
+                Some(here) if here.seats_after > 0 => 1.0,
+                Some(here) => against(here.last),
+                // Nobody applied in that round: the seats earlier rounds left are hers.
+                None => {
+                    let left = rounds
+                        .iter()
+                        .rev()
+                        .find(|c| c.round < round)
+                        .map_or(bucket.capacity, |c| c.seats_after);
+                    if left > 0 {
+                        1.0
+                    } else {
+                        0.0
+                    }
+                }
             }
         } else {
             let result = run.outcome.blocks[b as usize];
             if result.filled < bucket.capacity {
                 1.0
             } else {
-                match result.last {
-                    None => 0.0,
-                    Some(last) => beyond(last, group, bucket.category.is_some()),
-                }
+                against(result.last)
             }
         };
         best = best.max(chance);
@@ -215,19 +233,26 @@ pub fn chance_of_offer(
         .collect();
     all_groups.sort_unstable();
     all_groups.dedup();
-    let deferred = policy.mechanism == Mechanism::DeferredAcceptance;
+    // Under immediate acceptance a program's cutoff depends on the round she ranks it in: one
+    // share per round up to the longest list, and one more for any later round (when nobody
+    // applies any more).
+    let longest_list = (0..market.student_count() as u32)
+        .map(|s| market.list_len(s))
+        .max()
+        .unwrap_or(0);
+    let rounds = match policy.mechanism {
+        Mechanism::DeferredAcceptance => 1,
+        Mechanism::ImmediateAcceptance => longest_list + 1,
+    };
 
     let one = |i: u32| -> Result<Draw, PolicyError> {
         let run = run_threads(market, policy, seed.redraw(i), &RunChanges::default(), 1)?;
         let chances = slots.iter().map(|&(p, g)| clears(&run, p, g)).collect();
-        let thresholds = if deferred {
-            (0..market.programs.len() as ProgramIdx)
-                .flat_map(|p| all_groups.iter().map(move |&g| (p, g)))
-                .map(|(p, g)| quantize(clears(&run, p, g)))
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let thresholds = (0..market.programs.len() as ProgramIdx)
+            .flat_map(|p| all_groups.iter().map(move |&g| (p, g)))
+            .flat_map(|(p, g)| (0..rounds).map(move |r| (p, g, r)))
+            .map(|(p, g, r)| quantize(clears_in_round(&run, p, g, r)))
+            .collect();
         let summary = summarize(&run, &crate::attributes::Attributes::none());
         let share = |n: u32| summary.overall.share(n).unwrap_or(0.0);
         Ok(Draw {
@@ -296,11 +321,9 @@ pub fn chance_of_offer(
             .map(|(p, _)| p.id.clone())
             .collect(),
         groups: all_groups,
-        longest_list: (0..market.student_count() as u32)
-            .map(|s| market.list_len(s))
-            .max()
-            .unwrap_or(0),
-        redraws: if deferred { redraws } else { 0 },
+        longest_list,
+        rounds,
+        redraws,
         thresholds: draws
             .iter()
             .flat_map(|(_, d)| d.thresholds.iter().copied())
@@ -338,10 +361,14 @@ pub struct ListModel {
     pub groups: Vec<u32>,
     /// The longest list in the applications simulated.
     pub longest_list: u32,
+    /// Shares kept per program and group: 1 under deferred acceptance, one per round under
+    /// immediate acceptance (the last standing for every later round).
+    #[serde(default = "one_round")]
+    pub rounds: u32,
     /// Redraws kept.
     pub redraws: u32,
-    /// Per redraw, program and group, the share that clears, in units of 1/65535, written as
-    /// four hex digits each.
+    /// Per redraw, program, group and round, the share that clears, in units of 1/65535,
+    /// written as four hex digits each.
     #[serde(with = "hex_shares")]
     thresholds: Vec<u16>,
 }
@@ -398,16 +425,13 @@ pub enum ListError {
     /// A stored model whose shares do not match its redraws, programs and groups.
     #[error("the stored estimate is damaged: its shares do not match its redraws, programs and groups; compute the chances again")]
     Inconsistent,
-    /// The simulation used immediate acceptance.
-    #[error("under immediate acceptance a program's cutoff depends on where it is ranked, so only first-choice chances are estimated")]
-    ImmediateAcceptance,
 }
 
 impl ListModel {
     /// The model with only its first `redraws` redraws, to store less.
     pub fn keep(&self, redraws: u32) -> ListModel {
         let kept = self.redraws.min(redraws);
-        let per_redraw = self.programs.len() * self.groups.len();
+        let per_redraw = self.per_redraw();
         ListModel {
             redraws: kept,
             thresholds: self.thresholds[..kept as usize * per_redraw].to_vec(),
@@ -418,13 +442,10 @@ impl ListModel {
     /// The chances of a list of `(program id, priority group)`, first choice first, for an
     /// on-time applicant in no reserve category.
     pub fn chances(&self, list: &[(&str, u32)]) -> Result<ListChance, ListError> {
-        if self.mechanism == Mechanism::ImmediateAcceptance {
-            return Err(ListError::ImmediateAcceptance);
-        }
         if list.is_empty() {
             return Err(ListError::Empty);
         }
-        let per_redraw = self.programs.len() * self.groups.len();
+        let per_redraw = self.per_redraw();
         if self.thresholds.len() != self.redraws as usize * per_redraw {
             return Err(ListError::Inconsistent);
         }
@@ -452,7 +473,8 @@ impl ListModel {
             let Some(g) = self.groups.iter().position(|&x| x == group) else {
                 return Err(ListError::UnknownGroup { choice, group });
             };
-            columns.push(p * self.groups.len() + g);
+            let round = (k as u32).min(self.rounds.max(1) - 1) as usize;
+            columns.push((p * self.groups.len() + g) * self.rounds.max(1) as usize + round);
         }
         let mut at: Vec<Vec<f64>> = vec![Vec::with_capacity(self.redraws as usize); list.len()];
         let mut any = Vec::with_capacity(self.redraws as usize);
@@ -486,6 +508,22 @@ impl ListModel {
             any: Band::of(&mut any),
             none: Band::of(&mut none),
         })
+    }
+}
+
+fn one_round() -> u32 {
+    1
+}
+
+impl ListModel {
+    /// Shares per redraw.
+    fn per_redraw(&self) -> usize {
+        self.programs.len() * self.groups.len() * self.rounds.max(1) as usize
+    }
+
+    /// The most redraws that keep at most `values` shares.
+    pub fn redraws_within(&self, values: usize) -> u32 {
+        (values / self.per_redraw().max(1)).min(u32::MAX as usize) as u32
     }
 }
 

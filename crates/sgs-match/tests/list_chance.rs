@@ -278,15 +278,84 @@ fn lists_that_cannot_be_estimated_are_refused_with_the_choice() {
             group: 7
         })
     );
+}
+
+#[test]
+fn under_immediate_acceptance_a_choice_is_read_at_its_round() {
+    // A has two seats, B one. Round 1: f takes a seat at A; s and t both apply to B, and t
+    // (group 1) takes it over s (group 2). Round 2: s takes A's last seat.
+    let m = market(
+        &[("A", 2), ("B", 1)],
+        &[
+            ("f", vec![(0, 1)]),
+            ("s", vec![(1, 2), (0, 2)]),
+            ("t", vec![(1, 1)]),
+        ],
+    );
+    // Three named groups, so a family can be in group 3 though nobody in the data is.
+    let groups = (1..=3)
+        .map(|g| (g, sgs_match::policy::GroupName::Plain(format!("group {g}"))))
+        .collect();
     let boston = Policy {
         mechanism: Mechanism::ImmediateAcceptance,
+        priority_groups: groups,
         ..Policy::default()
     };
-    let model = chance_of_offer(&m, &boston, seed(), 4, 1).unwrap().lists;
-    assert_eq!(
-        model.chances(&[("A", 1)]),
-        Err(ListError::ImmediateAcceptance)
+    let redraws = 30;
+    let model = chance_of_offer(&m, &boston, seed(), redraws, 2)
+        .unwrap()
+        .lists;
+    assert_eq!(model.rounds, 3, "two rounds and one for any later round");
+    let f = |student: &str| -> Vec<f64> {
+        (0..redraws)
+            .map(|i| stored(fraction(lottery_number(&seed().redraw(i), student))))
+            .collect()
+    };
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+    // A first: a seat is left after round 1, so she is sure of it.
+    assert_eq!(model.chances(&[("A", 3)]).unwrap().at[0].mean, 1.0);
+    // A second, in group 2: she meets s in round 2 for the last seat.
+    let c = model.chances(&[("B", 3), ("A", 2)]).unwrap();
+    assert_eq!(c.at[0].mean, 0.0, "t holds B with a better group");
+    assert!(close(c.at[1].mean, mean(f("s").into_iter())));
+    // A second in group 3: s beats her; B first in group 1: she meets t.
+    let c = model.chances(&[("B", 1), ("A", 3)]).unwrap();
+    assert!(close(c.at[0].mean, mean(f("t").into_iter())));
+    assert_eq!(c.at[1].mean, 0.0);
+    // A school nobody applied to keeps its seat for any round; one that filled does not.
+    let m2 = market(
+        &[("A", 2), ("B", 1), ("C", 1)],
+        &[
+            ("f", vec![(0, 1)]),
+            ("s", vec![(1, 2), (0, 2)]),
+            ("t", vec![(1, 1)]),
+        ],
     );
+    let model = chance_of_offer(&m2, &boston, seed(), 4, 1).unwrap().lists;
+    let c = model.chances(&[("B", 3), ("C", 3), ("A", 1)]).unwrap();
+    assert_eq!(
+        c.at[1].mean, 1.0,
+        "nobody applied to C: its seat is free in round 2"
+    );
+    assert_eq!(c.at[2].mean, 0.0, "A filled in round 2");
+
+    // Where the mechanisms differ: A's one seat goes to a first choice in round 1, so under
+    // immediate acceptance ranking it second is worthless even with a better group; under
+    // deferred acceptance the better group takes it.
+    let m3 = market(
+        &[("A", 1), ("B", 1)],
+        &[("f", vec![(0, 2)]), ("t", vec![(1, 1)])],
+    );
+    let list = [("B", 3), ("A", 1)];
+    let ia = chance_of_offer(&m3, &boston, seed(), 4, 1).unwrap().lists;
+    assert_eq!(ia.chances(&list).unwrap().at[1].mean, 0.0);
+    let deferred = Policy {
+        mechanism: Mechanism::DeferredAcceptance,
+        ..boston.clone()
+    };
+    let da = chance_of_offer(&m3, &deferred, seed(), 4, 1).unwrap().lists;
+    assert_eq!(da.rounds, 1);
+    assert_eq!(da.chances(&list).unwrap().at[1].mean, 1.0);
 }
 
 #[test]

@@ -227,7 +227,7 @@ pub async fn compute_chances(
         "report": report,
         "programs": programs,
         "priority_groups": groups,
-        "lists": report.lists.keep(LIST_REDRAWS),
+        "lists": report.lists.keep(report.lists.redraws_within(LIST_SHARES)),
     });
     store
         .set_offer_chances(district, season, i64::from(redraws), &stored, actor)
@@ -1155,16 +1155,18 @@ pub struct FinderChance {
     pub groups: Vec<(String, f64, f64, f64)>,
 }
 
-/// The latest chances of the programs of these campuses.
+/// The latest chances of the programs of these campuses: the season, the redraws, whether the
+/// match was deferred acceptance (where ranking in true order is always safe), and the chances.
 pub async fn finder_chances(
     store: &Store,
     district: &str,
     campus_ids: &[String],
     lang: Lang,
-) -> Result<(String, i64, Vec<FinderChance>), AppError> {
+) -> Result<(String, i64, bool, Vec<FinderChance>), AppError> {
     let Some(chances) = store.offer_chances(district).await? else {
-        return Ok((String::new(), 0, Vec::new()));
+        return Ok((String::new(), 0, false, Vec::new()));
     };
+    let deferred = chances.report["lists"]["mechanism"] == "deferred_acceptance";
     let code = lang.code();
     let schools: BTreeMap<&str, (&str, &str, &str)> = chances.report["programs"]
         .as_array()
@@ -1218,7 +1220,7 @@ pub async fn finder_chances(
             groups,
         });
     }
-    Ok((chances.season, chances.redraws, out))
+    Ok((chances.season, chances.redraws, deferred, out))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1323,9 +1325,10 @@ pub async fn api_chances(
 // ---------------------------------------------------------------------------------------------
 // The finder's list builder: a family ranks programs and sees the chances of the whole list.
 
-/// Redraws kept for list estimates when chances are stored (the demo's 100 are all kept; a
-/// large district's per-redraw shares would otherwise make the stored estimate large).
-pub const LIST_REDRAWS: u32 = 200;
+/// Most shares kept for list estimates when chances are stored: every redraw of the demo, and
+/// about 200 of a city's 700 programs under deferred acceptance, so that the stored estimate
+/// stays under 2 MB.
+pub const LIST_SHARES: usize = 400_000;
 
 /// Most choices the list builder shows, whatever the longest list last season.
 const MOST_CHOICES: u32 = 12;
@@ -1461,13 +1464,6 @@ pub async fn finder_list(
         };
         return Ok(page(&viewer, Some(&ctx), title, body).into_response());
     };
-    if model.mechanism == sgs_match::Mechanism::ImmediateAcceptance {
-        let body = html! {
-            p { (t("list.immediate")) }
-            p { a href=(finder) { (t("list.back")) } }
-        };
-        return Ok(page(&viewer, Some(&ctx), title, body).into_response());
-    }
 
     let programs: Vec<ListProgram> = stored.report["programs"]
         .as_array()
@@ -1571,8 +1567,14 @@ pub async fn finder_list(
                         tr { th scope="row" colspan="2" { (t("list.no_offer")) } td { (band(&c.none)) } }
                     }
                 } }
+                @if model.mechanism == sgs_match::Mechanism::ImmediateAcceptance {
+                    p { strong { (t("list.immediate")) } }
+                }
                 @if model.tie_breaking == sgs_match::TieBreaking::Single {
                     p { (t("list.one_number")) }
+                }
+                @if model.mechanism == sgs_match::Mechanism::DeferredAcceptance {
+                    p { (t("finder.truthful")) }
                 }
                 @if c.none.mean > 0.2 {
                     p { strong { (t("list.add_more")) } }

@@ -155,7 +155,7 @@ pub fn document() -> Value {
             "/api/v1/districts/{district}/measures/{id}/values": {"put": with(values_put, &[&district, &id])},
             "/api/v1/districts/{district}/match-runs": {"get": with(op("Runs of the school-choice match: policy, seed, input digest, summary statistics", "administrator, enrollment staff"), &[&district])},
             "/api/v1/districts/{district}/offer-chances": {"get": with(op("The latest chance of an offer per program and priority group, as the school finder shows it", "public"), &[&district])},
-            "/api/v1/districts/{district}/offer-chances/list": {"get": with_query(op("The chances of one new applicant's whole list, choice by choice, of some offer and of none, as the finder's list builder shows them (deferred acceptance only); 400 names the choice at fault", "public"), &[&district], vec![
+            "/api/v1/districts/{district}/offer-chances/list": {"get": with_query(op("The chances of one new applicant's whole list, choice by choice, of some offer and of none, as the finder's list builder shows them; 400 names the choice at fault", "public"), &[&district], vec![
                 with_example(query("p1", "string", "The first choice's program id; p2, p3, … (up to the longest list, at least 12) the next ones"), json!("999901104-K")),
                 with_example(query("g1", "integer", "The applicant's priority group at the first choice (the last group when left out); g2, g3, … likewise"), json!(2)),
             ])}

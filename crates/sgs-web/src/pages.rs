@@ -678,14 +678,14 @@ async fn campus_list_page(
     };
     let body = if finder {
         let ids: Vec<String> = rows.iter().map(|r| r.campus.id.to_string()).collect();
-        let (season, redraws, chances) =
+        let (season, redraws, deferred, chances) =
             crate::choice::finder_chances(&state.store, district, &ids, lang).await?;
         html! {
             (body)
             @if !chances.is_empty() {
                 section id="finder-chances" aria-labelledby="chances" {
                     h2 id="chances" { (t("finder.chances")) }
-                    p { (t("finder.chances_help")) " (" (season) ", " (redraws) " " (t("list.lotteries")) ")" }
+                    p { (t("finder.chances_help")) " (" (season) ", " (redraws) " " (t("list.lotteries")) ")" @if deferred { " " (t("finder.truthful")) } }
                     p { a href={ "/d/" (district) "/finder/list" } { (t("finder.build_list")) } }
                     div class="table-wrap" { table {
                         thead { tr { th scope="col" { (t("finder.program")) } th scope="col" class="num" { (t("finder.seats")) } th scope="col" { (t("finder.chance")) } } }

@@ -677,9 +677,10 @@ fn deferred_acceptance(prep: &Prepared<'_>) -> Outcome {
 /// score, grade, guarantee, withdrawal or sibling priority. It gives exactly what the general
 /// path gives (the property tests and `plain_and_general_paths_agree` compare them), faster:
 ///
-/// - a key is 64 bits (priority, lateness, and the student's lottery rank: her place when
-///   students are sorted by number, then index), half the size of a packed key, so more of
-///   the heaps stay in cache;
+/// - a key is the priority, lateness and the student's lottery rank (her place when students
+///   are sorted by number, then index) in as few bits as the market needs: 32 when they fit in
+///   31 (a city's 80,000 students in three priority groups take 20), else 64. A quarter or half
+///   the size of a packed key, so more of the heaps stay in cache;
 /// - every program's heap lives in one array, and a student's list position, list end and
 ///   key bits sit side by side.
 ///
@@ -687,25 +688,84 @@ fn deferred_acceptance(prep: &Prepared<'_>) -> Outcome {
 /// (lottery order would leave fewer displacements but jump around the lists, and measured
 /// slower).
 fn plain_deferred_acceptance(prep: &Prepared<'_>) -> Outcome {
+    let (rank_bits, key_bits) = plain_key_bits(prep);
+    if key_bits == 32 {
+        plain_with::<u32>(prep, rank_bits)
+    } else {
+        plain_with::<u64>(prep, rank_bits)
+    }
+}
+
+/// The bits a plain key gives the rank, and the key's size: 32 when priority, lateness and
+/// rank fit in 31 bits, else 64.
+fn plain_key_bits(prep: &Prepared<'_>) -> (u32, u32) {
+    let n = prep.market.student_count();
+    let (_, _, priority_of) = prep.market.lists();
+    let rank_bits = (usize::BITS - n.saturating_sub(1).leading_zeros()).max(1);
+    let max_priority = priority_of.iter().copied().max().unwrap_or(0);
+    let priority_bits = u32::BITS - max_priority.leading_zeros();
+    let key_bits = if rank_bits + 1 + priority_bits <= 31 {
+        32
+    } else {
+        64
+    };
+    (rank_bits, key_bits)
+}
+
+/// A key of the plain loop: `priority << (rank_bits + 1) | late << rank_bits | rank`, never
+/// the type's largest value, which marks a program with a free seat.
+trait PlainKey: Copy + Ord {
+    const MAX: Self;
+    const ZERO: Self;
+    /// The key of these bits, which the caller has checked fit.
+    fn from_bits(bits: u64) -> Self;
+    fn bits(self) -> u64;
+}
+
+impl PlainKey for u32 {
+    const MAX: Self = u32::MAX;
+    const ZERO: Self = 0;
+    fn from_bits(bits: u64) -> Self {
+        bits as u32
+    }
+    fn bits(self) -> u64 {
+        self as u64
+    }
+}
+
+impl PlainKey for u64 {
+    const MAX: Self = u64::MAX;
+    const ZERO: Self = 0;
+    fn from_bits(bits: u64) -> Self {
+        bits
+    }
+    fn bits(self) -> u64 {
+        self
+    }
+}
+
+fn plain_with<K: PlainKey>(prep: &Prepared<'_>, rank_bits: u32) -> Outcome {
     let market = prep.market;
     let n = market.student_count();
     let (list_start, program_of, priority_of) = market.lists();
     let lottery = &prep.lotteries.single;
     let order = lottery_order(lottery);
+    let priority_shift = rank_bits + 1;
+    let rank_mask = (1u64 << rank_bits) - 1;
     // Every program's max-heap of held keys in one array, with the program's state (small
     // enough to stay in the first-level cache) apart.
-    let mut seats: Vec<Seats> = Vec::with_capacity(market.buckets.len());
+    let mut seats: Vec<Seats<K>> = Vec::with_capacity(market.buckets.len());
     let mut total = 0u32;
     for b in &market.buckets {
         seats.push(Seats {
-            top: if b.capacity == 0 { 0 } else { u64::MAX },
+            top: if b.capacity == 0 { K::ZERO } else { K::MAX },
             start: total,
             capacity: b.capacity,
             held: 0,
         });
         total += b.capacity;
     }
-    let mut slots: Vec<u64> = vec![0; total as usize];
+    let mut slots: Vec<K> = vec![K::ZERO; total as usize];
 
     // Per student: the next choice to propose to, the end of the list, and the key's low bits
     // (lateness above the lottery rank).
@@ -717,7 +777,7 @@ fn plain_deferred_acceptance(prep: &Prepared<'_>) -> Outcome {
         .map(|s| Cursor {
             next: list_start[s],
             end: list_start[s + 1],
-            low: (prep.late[s] as u64) << 32 | rank[s] as u64,
+            low: (prep.late[s] as u64) << rank_bits | rank[s] as u64,
         })
         .collect();
     drop(rank);
@@ -744,7 +804,7 @@ fn plain_deferred_acceptance(prep: &Prepared<'_>) -> Outcome {
                     let p = program_of[at as usize] as usize;
                     let priority = priority_of[at as usize];
                     at += 1;
-                    let key = (priority as u64) << PLAIN_PRIORITY_SHIFT | low;
+                    let key = K::from_bits((priority as u64) << priority_shift | low);
                     let program = &mut seats[p];
                     if key >= program.top {
                         continue; // full of students ahead of her, or without seats
@@ -757,7 +817,8 @@ fn plain_deferred_acceptance(prep: &Prepared<'_>) -> Outcome {
                             program.top = heap[0];
                         }
                     } else {
-                        let worst = order[heap_replace_top(heap, key) as u32 as usize] as usize;
+                        let out = heap_replace_top(heap, key).bits() & rank_mask;
+                        let worst = order[out as usize] as usize;
                         program.top = heap[0];
                         if worst / 64 == w {
                             bits |= 1 << (worst % 64);
@@ -772,13 +833,15 @@ fn plain_deferred_acceptance(prep: &Prepared<'_>) -> Outcome {
             }
         }
     }
-    let key_of = |k: u64| {
-        let s = order[k as u32 as usize];
+    let student_of = |k: K| order[(k.bits() & rank_mask) as usize];
+    let key_of = |k: K| {
+        let s = student_of(k);
+        let bits = k.bits();
         Key::new(
             false,
             false,
-            (k >> PLAIN_PRIORITY_SHIFT) as u32,
-            (k >> 32) & 1 == 1,
+            (bits >> priority_shift) as u32,
+            (bits >> rank_bits) & 1 == 1,
             None,
             lottery[s as usize],
             s,
@@ -795,7 +858,7 @@ fn plain_deferred_acceptance(prep: &Prepared<'_>) -> Outcome {
     let mut offers: Vec<Option<Offer>> = vec![None; n];
     for p in 0..seats.len() {
         for &k in heap_of(p) {
-            let s = order[k as u32 as usize] as usize;
+            let s = student_of(k) as usize;
             let rank = cursor[s].next - 1 - list_start[s];
             offers[s] = Some(Offer {
                 program: p as ProgramIdx,
@@ -818,21 +881,18 @@ fn plain_deferred_acceptance(prep: &Prepared<'_>) -> Outcome {
     }
 }
 
-/// Where the priority sits in a plain key: above lateness (bit 32) and the rank (bits 0–31).
-const PLAIN_PRIORITY_SHIFT: u32 = 33;
-
 /// A program in the plain loop: its heap is `slots[start..start + capacity]`, `held` keys
-/// long, and `top` is the largest key held once every seat is taken (`u64::MAX` before, 0
-/// without seats), the key a proposal must beat.
+/// long, and `top` is the largest key held once every seat is taken (the largest value before,
+/// 0 without seats), the key a proposal must beat.
 #[derive(Clone, Copy)]
-struct Seats {
-    top: u64,
+struct Seats<K> {
+    top: K,
     start: u32,
     capacity: u32,
     held: u32,
 }
 
-impl Seats {
+impl<K> Seats<K> {
     fn heap(&self) -> std::ops::Range<usize> {
         self.start as usize..(self.start + self.capacity) as usize
     }
@@ -1155,6 +1215,7 @@ mod tests {
                 .wrapping_add(1442695040888963407);
             state >> 33
         };
+        let mut sizes = BTreeSet::new();
         for case in 0..200 {
             let mut b = MarketBuilder::new();
             let programs = 1 + next() % 5;
@@ -1186,7 +1247,9 @@ mod tests {
                 }
                 list.truncate((next() % (programs + 1)) as usize);
                 for p in list {
-                    let priority = (next() % 3) as u32;
+                    // Every fourth market has priorities too large for 32-bit keys.
+                    let priority =
+                        (next() % 3) as u32 * if case % 4 == 1 { 100_000_000 } else { 1 };
                     b.choice(
                         i,
                         Choice {
@@ -1202,12 +1265,18 @@ mod tests {
             let policy = Policy::default();
             let prep = Prepared::new(&market, &policy, &seed, &RunChanges::default(), 1);
             assert!(prep.is_plain());
+            sizes.insert(plain_key_bits(&prep).1);
             let plain = plain_deferred_acceptance(&prep);
             let general = deferred_acceptance_with::<Key>(&prep);
             assert_eq!(plain.offers, general.offers, "case {case}");
             assert_eq!(plain.blocks, general.blocks, "case {case}");
             assert_eq!(plain.proposals, general.proposals, "case {case}");
         }
+        assert_eq!(
+            sizes,
+            BTreeSet::from([32, 64]),
+            "both key sizes were compared"
+        );
     }
 
     #[test]

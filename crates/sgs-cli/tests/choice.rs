@@ -555,6 +555,29 @@ async fn respond(app: &App, cookie: &str, run: i64, responses: &str) -> Reply {
     .await
 }
 
+/// The run a responses form made: its id and its page, which says it is verified.
+async fn made_run(app: &App, cookie: &str, reply: Reply) -> (i64, String) {
+    assert_eq!(
+        reply.status,
+        StatusCode::SEE_OTHER,
+        "{}: {}",
+        app.name,
+        reply.body
+    );
+    let location = reply.headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let id = location.rsplit('/').next().unwrap().parse().unwrap();
+    let page = app.get(&location, Some(cookie)).await.body;
+    assert!(
+        page.contains("Verified: re-running the match"),
+        "{}",
+        app.name
+    );
+    (id, page)
+}
+
 #[tokio::test]
 async fn declined_seats_move_down_the_waitlists_in_a_new_verified_run() {
     for app in apps().await {
@@ -650,19 +673,7 @@ async fn declined_seats_move_down_the_waitlists_in_a_new_verified_run() {
         );
 
         let reply = respond(&app, &staff, official.id, &responses).await;
-        assert_eq!(
-            reply.status,
-            StatusCode::SEE_OTHER,
-            "{name}: {}",
-            reply.body
-        );
-        let location = reply.headers[header::LOCATION]
-            .to_str()
-            .unwrap()
-            .to_string();
-        let new_id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
-        let page = app.get(&location, Some(&staff)).await.body;
-        assert!(page.contains("Verified: re-running the match"), "{name}");
+        let (new_id, page) = made_run(&app, &staff, reply).await;
         assert!(
             page.contains("after families&#39; responses")
                 || page.contains("after families' responses"),
@@ -877,19 +888,7 @@ async fn a_second_round_adds_late_applicants_and_keeps_every_first_round_offer()
             &[],
         )
         .await;
-        assert_eq!(
-            reply.status,
-            StatusCode::SEE_OTHER,
-            "{name}: {}",
-            reply.body
-        );
-        let location = reply.headers[header::LOCATION]
-            .to_str()
-            .unwrap()
-            .to_string();
-        let new_id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
-        let page = app.get(&location, Some(&staff)).await.body;
-        assert!(page.contains("Verified: re-running the match"), "{name}");
+        let (new_id, page) = made_run(&app, &staff, reply).await;
         assert!(page.contains("second round, 1 new applicants"), "{name}");
 
         let files = app.store.match_run_files("999901", new_id).await.unwrap();
